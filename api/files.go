@@ -1,0 +1,32 @@
+package api
+
+import (
+	"github.com/gin-gonic/gin"
+
+	"esign-gateway/dingtalk"
+	"esign-gateway/service"
+)
+
+// uploadURL handles POST /v1.0/esign/files/getUploadUrl and
+// POST /v2.0/esign/files/uploadUrls.
+func (h handlers) uploadURL(c *gin.Context) (any, error) {
+	var req dingtalk.UploadURLRequest
+	if err := bindJSON(c, &req); err != nil {
+		return nil, err
+	}
+	return h.svc.UploadURL(c.Request.Context(), &req)
+}
+
+// fileInfo handles GET /v1.0/esign/files/:fileId and GET /v2.0/esign/files/:fileId.
+func (h handlers) fileInfo(c *gin.Context) (any, error) {
+	return h.svc.FileInfo(c.Request.Context(), c.Param("fileId"))
+}
+
+// bindFlow handles POST /admin/v1/tasks.
+func (h handlers) bindFlow(c *gin.Context) (any, error) {
+	var req service.BindFlowRequest
+	if err := bindJSON(c, &req); err != nil {
+		return nil, err
+	}
+	return h.svc.BindFlow(c.Request.Context(), &req)
+}

@@ -1,0 +1,443 @@
+// Command esign-gateway serves DingTalk's e签宝 API (esign_1.0 and
+// esign_2.0) to DingTalk apps and fulfils it against the e签宝 OpenAPI.
+//
+//	esign-gateway [serve] --config config.yaml
+//	esign-gateway demo [--addr 127.0.0.1:8080]
+//	esign-gateway token --config config.yaml --app KEY --corp CORPID
+//	esign-gateway version
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"reflect"
+	"runtime/debug"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/go-viper/mapstructure/v2"
+	"github.com/spf13/viper"
+
+	"esign-gateway/api"
+	"esign-gateway/dingtalk"
+	"esign-gateway/esign"
+	"esign-gateway/esign/esigntest"
+	"esign-gateway/service"
+	"esign-gateway/service/store"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// Config is the whole configuration; every key has a default in defaults()
+// and an entry in config.yaml.
+type Config struct {
+	Server struct {
+		Addr            string        `mapstructure:"addr"`
+		PublicURL       string        `mapstructure:"public_url"`
+		ShutdownTimeout time.Duration `mapstructure:"shutdown_timeout"`
+		BodyLimit       int64         `mapstructure:"body_limit"`
+	} `mapstructure:"server"`
+	Store struct {
+		Driver string            `mapstructure:"driver"`
+		Path   string            `mapstructure:"path"`
+		Redis  store.RedisConfig `mapstructure:"redis"`
+	} `mapstructure:"store"`
+	Esign struct {
+		esign.Config   `mapstructure:",squash"`
+		CallbackPath   string        `mapstructure:"callback_path"`
+		CallbackWindow time.Duration `mapstructure:"callback_window"`
+	} `mapstructure:"esign"`
+	Dingtalk struct {
+		Apps             []service.App `mapstructure:"apps"`
+		TokenTTL         time.Duration `mapstructure:"token_ttl"`
+		SigningKeys      []string      `mapstructure:"signing_keys"`
+		AllowPrivateURLs bool          `mapstructure:"allow_private_urls"`
+		InitialQuota     int64         `mapstructure:"initial_quota"`
+	} `mapstructure:"dingtalk"`
+	Admin struct {
+		Token string `mapstructure:"token"`
+	} `mapstructure:"admin"`
+	Log struct {
+		Format string `mapstructure:"format"`
+		Level  string `mapstructure:"level"`
+	} `mapstructure:"log"`
+}
+
+// defaults lists every key with its default. Viper only lets environment
+// variables reach Unmarshal for keys it knows (spf13/viper#761), so every
+// key must be here.
+func defaults() map[string]any {
+	return map[string]any{
+		"server.addr":                 ":8080",
+		"server.public_url":           "http://127.0.0.1:8080",
+		"server.shutdown_timeout":     "15s",
+		"server.body_limit":           1 << 20,
+		"store.driver":                "embedded",
+		"store.path":                  "esign-gateway.db",
+		"store.redis.addrs":           []string{"127.0.0.1:6379"},
+		"store.redis.master_name":     "",
+		"store.redis.password":        "",
+		"store.redis.db":              0,
+		"store.redis.prefix":          "esigngw:",
+		"esign.base_url":              "https://smlopenapi.esign.cn",
+		"esign.app_id":                "",
+		"esign.app_secret":            "",
+		"esign.auth_mode":             "signature",
+		"esign.timeout":               "5s",
+		"esign.call_timeout":          "15s",
+		"esign.retries":               2,
+		"esign.callback_path":         "/esign/callback",
+		"esign.callback_window":       "15m",
+		"dingtalk.apps":               []map[string]any{},
+		"dingtalk.token_ttl":          "7200s",
+		"dingtalk.signing_keys":       []string{},
+		"dingtalk.allow_private_urls": false,
+		"admin.token":                 "",
+		"log.format":                  "json",
+		"log.level":                   "info",
+	}
+}
+
+// loadConfig reads file (optional), then ESIGNGW_* environment variables
+// (ESIGNGW_ESIGN_APP_SECRET for esign.app_secret). Lists come from the
+// environment as comma-separated values, dingtalk.apps as JSON.
+func loadConfig(file string) (*Config, error) {
+	v := viper.New()
+	for k, d := range defaults() {
+		v.SetDefault(k, d)
+	}
+	v.SetEnvPrefix("ESIGNGW")
+	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
+	v.AutomaticEnv()
+	if file != "" {
+		v.SetConfigFile(file)
+		if err := v.ReadInConfig(); err != nil {
+			return nil, fmt.Errorf("config %s: %w", file, err)
+		}
+	}
+	var cfg Config
+	hook := mapstructure.ComposeDecodeHookFunc(jsonStringHook, mapstructure.StringToTimeDurationHookFunc(), mapstructure.StringToSliceHookFunc(","))
+	if err := v.Unmarshal(&cfg, viper.DecodeHook(hook)); err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	return &cfg, nil
+}
+
+// jsonStringHook decodes a JSON string into a slice of structs, so that
+// ESIGNGW_DINGTALK_APPS='[{"key":...}]' works.
+func jsonStringHook(from, to reflect.Type, data any) (any, error) {
+	s, ok := data.(string)
+	if !ok || from.Kind() != reflect.String || to.Kind() != reflect.Slice || to.Elem().Kind() != reflect.Struct {
+		return data, nil
+	}
+	var out []map[string]any
+	if strings.TrimSpace(s) == "" {
+		return out, nil
+	}
+	if err := json.Unmarshal([]byte(s), &out); err != nil {
+		return nil, fmt.Errorf("want a JSON list: %w", err)
+	}
+	return out, nil
+}
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "esign-gateway:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, out io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	cfgFile := fs.String("config", "", "config file (YAML)")
+	addr := fs.String("addr", "127.0.0.1:8080", "listen address (demo)")
+	appKey := fs.String("app", "", "app key (token)")
+	corp := fs.String("corp", "", "corp id (token)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	switch cmd {
+	case "serve":
+		cfg, err := loadConfig(*cfgFile)
+		if err != nil {
+			return err
+		}
+		return serve(ctx, cfg, nil, out)
+	case "demo":
+		return demo(ctx, *addr, out)
+	case "token":
+		cfg, err := loadConfig(*cfgFile)
+		if err != nil {
+			return err
+		}
+		return mintToken(ctx, cfg, *appKey, *corp, out)
+	case "version":
+		fmt.Fprintln(out, "esign-gateway", buildVersion())
+		return nil
+	}
+	return fmt.Errorf("unknown command %q (serve, demo, token, version)", cmd)
+}
+
+func buildVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && version == "dev" {
+		return "dev (" + bi.GoVersion + ")"
+	}
+	return version
+}
+
+func newLogger(cfg *Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.Log.Level))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.Log.Format == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// gateway is a wired gateway: its store, service and router.
+type gateway struct {
+	store   store.Store
+	svc     *service.Service
+	handler http.Handler
+	ready   atomic.Bool
+}
+
+func build(ctx context.Context, cfg *Config, log *slog.Logger) (*gateway, error) {
+	st, err := openStore(cfg)
+	if err != nil {
+		return nil, err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			st.Close()
+		}
+	}()
+	ecfg := cfg.Esign.Config
+	ecfg.Logger = log
+	ec, err := esign.New(ecfg)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := signingKeys(ctx, cfg.Dingtalk.SigningKeys, st)
+	if err != nil {
+		return nil, err
+	}
+	tokens, err := dingtalk.NewTokens(dingtalk.TokenConfig{TTL: cfg.Dingtalk.TokenTTL, Keys: keys})
+	if err != nil {
+		return nil, err
+	}
+	svc, err := service.New(service.Config{PublicURL: cfg.Server.PublicURL, CallbackPath: cfg.Esign.CallbackPath,
+		Apps: cfg.Dingtalk.Apps, DemoQuota: cfg.Dingtalk.InitialQuota, Log: log}, st, ec, tokens)
+	if err != nil {
+		return nil, err
+	}
+	g := &gateway{store: st, svc: svc}
+	g.handler = api.NewRouter(api.Deps{Service: svc, Log: log, AdminToken: cfg.Admin.Token,
+		BodyLimit: cfg.Server.BodyLimit, Ready: g.readyCheck})
+	ok = true
+	return g, nil
+}
+
+func (g *gateway) readyCheck(ctx context.Context) error {
+	if !g.ready.Load() {
+		return errors.New("starting or shutting down")
+	}
+	ctx, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
+	defer cancel()
+	if err := g.store.Ping(ctx); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	return nil
+}
+
+func openStore(cfg *Config) (store.Store, error) {
+	switch cfg.Store.Driver {
+	case "embedded", "":
+		return store.OpenBolt(cfg.Store.Path, store.BoltOptions{})
+	case "redis":
+		return store.OpenRedis(cfg.Store.Redis)
+	}
+	return nil, fmt.Errorf("store.driver %q: want embedded or redis", cfg.Store.Driver)
+}
+
+// signingKeys returns the token keys: from config ("kid:secret", first
+// signs), or else one generated once and kept in the store, so every replica
+// signs and verifies with the same key.
+func signingKeys(ctx context.Context, conf []string, st store.Store) ([]dingtalk.Key, error) {
+	var keys []dingtalk.Key
+	for _, kv := range conf {
+		id, secret, ok := strings.Cut(kv, ":")
+		if !ok || id == "" || len(secret) < 32 {
+			return nil, errors.New("dingtalk.signing_keys: want kid:secret with a secret of at least 32 bytes")
+		}
+		keys = append(keys, dingtalk.Key{ID: id, Secret: []byte(secret)})
+	}
+	if len(keys) > 0 {
+		return keys, nil
+	}
+	candidate := make([]byte, 32)
+	if _, err := rand.Read(candidate); err != nil {
+		return nil, err
+	}
+	secret, err := st.EnsureSecret(ctx, "token-signing-key", candidate)
+	if err != nil {
+		return nil, fmt.Errorf("token signing key: %w", err)
+	}
+	sum := sha256.Sum256(secret)
+	return []dingtalk.Key{{ID: "k" + hex.EncodeToString(sum[:4]), Secret: secret}}, nil
+}
+
+// serve runs the gateway until ctx is done or SIGTERM/SIGINT arrives. If
+// started is not nil it receives the gateway once it listens.
+func serve(ctx context.Context, cfg *Config, started func(g *gateway, addr string), out io.Writer) error {
+	gin.SetMode(gin.ReleaseMode)
+	log := newLogger(cfg, out)
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	g, err := build(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer g.store.Close()
+	ln, err := net.Listen("tcp", cfg.Server.Addr)
+	if err != nil {
+		return err
+	}
+	bg, cancelBG := context.WithCancel(context.Background())
+	defer cancelBG()
+	go g.svc.Run(bg)
+	srv := &http.Server{Handler: g.handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	g.ready.Store(true)
+	log.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("store", g.store.Kind()), slog.String("version", buildVersion()))
+	if started != nil {
+		started(g, ln.Addr().String())
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	// Readiness goes false first so load balancers stop sending, then
+	// in-flight requests get shutdown_timeout to finish, then the store closes.
+	g.ready.Store(false)
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.Server.ShutdownTimeout)
+	defer cancel()
+	return srv.Shutdown(sctx)
+}
+
+func mintToken(ctx context.Context, cfg *Config, appKey, corpID string, out io.Writer) error {
+	if appKey == "" || corpID == "" {
+		return errors.New("token: --app and --corp are required")
+	}
+	g, err := build(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		return err
+	}
+	defer g.store.Close()
+	tok, err := g.svc.MintToken(ctx, appKey, corpID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(out, tok.AccessToken)
+	return nil
+}
+
+// Demo credentials (documented in README). The demo app is a third-party
+// enterprise app with two authorized corps.
+const (
+	demoSuiteKey    = "demo-suite-key"
+	demoSuiteSecret = "demo-suite-secret"
+	demoCorp        = "ding-demo-corp"
+	demoCorp2       = "ding-demo-corp-2"
+	demoAdminToken  = "demo-admin-token"
+	demoEsignAppID  = "7438000000demo"
+	demoEsignSecret = "demo-esign-app-secret-0123456789"
+)
+
+// demo runs the gateway on an embedded store in a temp dir, with the e签宝
+// emulator in-process, and prints a token and curl lines.
+func demo(ctx context.Context, addr string, out io.Writer) error {
+	dir, err := os.MkdirTemp("", "esign-gateway-demo-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	emu := esigntest.New(esigntest.Config{AppID: demoEsignAppID, AppSecret: demoEsignSecret, Control: true})
+	emuURL, err := emu.Listen("127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	defer emu.Close()
+	cfg, err := loadConfig("")
+	if err != nil {
+		return err
+	}
+	cfg.Server.Addr = addr
+	cfg.Server.PublicURL = "http://" + addr
+	cfg.Store.Path = filepath.Join(dir, "demo.db")
+	cfg.Esign.BaseURL, cfg.Esign.AppID, cfg.Esign.AppSecret = emuURL, demoEsignAppID, demoEsignSecret
+	cfg.Admin.Token = demoAdminToken
+	cfg.Log.Format = "text"
+	cfg.Dingtalk.AllowPrivateURLs = true
+	cfg.Dingtalk.InitialQuota = 100
+	cfg.Dingtalk.Apps = []service.App{{Key: demoSuiteKey, Secret: demoSuiteSecret, Type: service.AppISVEnterprise,
+		Corps: []string{demoCorp, demoCorp2}}}
+	return serve(ctx, cfg, func(g *gateway, bound string) {
+		tok, err := g.svc.MintToken(ctx, demoSuiteKey, demoCorp)
+		if err != nil {
+			fmt.Fprintln(out, "demo: token:", err)
+			return
+		}
+		printDemo(out, "http://"+bound, emuURL, tok.AccessToken)
+	}, out)
+}
+
+func printDemo(out io.Writer, base, emuURL, token string) {
+	fmt.Fprintf(out, `
+esign-gateway demo is ready at %[1]s (e签宝 emulator at %[2]s)
+  suiteKey %[4]s  suiteSecret %[5]s  corps %[6]s, %[7]s (any non-empty suiteTicket)
+  admin token %[8]s
+
+Token for %[6]s (valid 7200s):
+  export TOKEN=%[3]s
+
+Try:
+  curl -s -X POST %[1]s/v1.0/oauth2/corpAccessToken -H 'content-type: application/json' \
+    -d '{"suiteKey":"%[4]s","suiteSecret":"%[5]s","authCorpId":"%[6]s","suiteTicket":"t"}'
+  curl -s -X POST %[1]s/v2.0/esign/files/uploadUrls -H "x-acs-dingtalk-access-token: $TOKEN" -H 'content-type: application/json' \
+    -d '{"contentMd5":"<base64 md5>","contentType":"application/pdf","convert2Pdf":false,"fileName":"a.pdf","fileSize":1024}'
+  curl -s -X POST %[1]s/v2.0/esign/process/startAtOnce -H "x-acs-dingtalk-access-token: $TOKEN" -H 'content-type: application/json' \
+    -d '{"taskName":"合同","initiatorUserId":"u1","files":[{"fileId":"<fileId>","fileName":"a.pdf","fileType":1}],"participants":[{"accountType":"DING_USER","userId":"u2","signRequirements":"2"}]}'
+  curl -s %[1]s/v2.0/esign/flowTasks/<taskId> -H "x-acs-dingtalk-access-token: $TOKEN"
+  curl -s '%[1]s/v1.0/esign/flows/detail?taskId=<taskId>' -H "x-acs-dingtalk-access-token: $TOKEN"
+  curl -s %[1]s/v2.0/esign/signTasks/<taskId> -H "x-acs-dingtalk-access-token: $TOKEN"
+  curl -s %[1]s/v2.0/esign/flowTasks/<taskId>/docs -H "x-acs-dingtalk-access-token: $TOKEN"
+  curl -s %[1]s/readyz
+`, base, emuURL, token, demoSuiteKey, demoSuiteSecret, demoCorp, demoCorp2, demoAdminToken)
+}

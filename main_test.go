@@ -1,0 +1,140 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// TestConfigFileListsEveryKey keeps config.yaml and defaults() in step.
+func TestConfigFileListsEveryKey(t *testing.T) {
+	raw, err := os.ReadFile("config.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := yaml.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	inFile := map[string]bool{}
+	flatten("", doc, inFile)
+	for k := range defaults() {
+		if !inFile[k] {
+			t.Errorf("config.yaml lacks %s", k)
+		}
+	}
+	for k := range inFile {
+		if _, ok := defaults()[k]; !ok {
+			t.Errorf("config.yaml has %s, which has no default in code", k)
+		}
+	}
+}
+
+func flatten(prefix string, m map[string]any, out map[string]bool) {
+	for k, v := range m {
+		key := k
+		if prefix != "" {
+			key = prefix + "." + k
+		}
+		if sub, ok := v.(map[string]any); ok {
+			flatten(key, sub, out)
+			continue
+		}
+		out[key] = true
+	}
+}
+
+// TestEnvOverridesEveryKey sets ESIGNGW_<KEY> for every key with no config
+// file at all and checks that the value reaches the Config (viper#761).
+func TestEnvOverridesEveryKey(t *testing.T) {
+	env := map[string]string{
+		"server.addr": "127.0.0.1:9999", "server.public_url": "https://gw.example.com", "server.shutdown_timeout": "7s",
+		"server.body_limit": "2048", "store.driver": "redis", "store.path": "/tmp/x.db",
+		"store.redis.addrs": "a:1,b:2,c:3", "store.redis.master_name": "mymaster", "store.redis.password": "pw",
+		"store.redis.db": "3", "store.redis.prefix": "p:", "esign.base_url": "http://e", "esign.app_id": "app",
+		"esign.app_secret": "sec", "esign.auth_mode": "token", "esign.timeout": "2s", "esign.call_timeout": "9s",
+		"esign.retries": "4", "esign.callback_path": "/cb", "esign.callback_window": "5m",
+		"dingtalk.apps":      `[{"key":"k","secret":"s","type":"isv_enterprise","corps":["c1","c2"],"event_token":"et"}]`,
+		"dingtalk.token_ttl": "60s", "dingtalk.signing_keys": "k1:0123456789abcdef0123456789abcdef",
+		"dingtalk.allow_private_urls": "true", "dingtalk.initial_quota": "5",
+		"admin.token": "adm", "log.format": "text", "log.level": "debug",
+	}
+	var keys []string
+	for k := range defaults() {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v, ok := env[k]
+		if !ok {
+			t.Fatalf("test lacks a value for key %s", k)
+		}
+		t.Setenv("ESIGNGW_"+strings.ToUpper(strings.ReplaceAll(k, ".", "_")), v)
+	}
+	cfg, err := loadConfig("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checks := []struct {
+		key       string
+		got, want any
+	}{
+		{"server.addr", cfg.Server.Addr, "127.0.0.1:9999"},
+		{"server.public_url", cfg.Server.PublicURL, "https://gw.example.com"},
+		{"server.shutdown_timeout", cfg.Server.ShutdownTimeout, 7 * time.Second},
+		{"server.body_limit", cfg.Server.BodyLimit, int64(2048)},
+		{"store.driver", cfg.Store.Driver, "redis"},
+		{"store.path", cfg.Store.Path, "/tmp/x.db"},
+		{"store.redis.addrs", strings.Join(cfg.Store.Redis.Addrs, ","), "a:1,b:2,c:3"},
+		{"store.redis.master_name", cfg.Store.Redis.MasterName, "mymaster"},
+		{"store.redis.password", cfg.Store.Redis.Password, "pw"},
+		{"store.redis.db", cfg.Store.Redis.DB, 3},
+		{"store.redis.prefix", cfg.Store.Redis.Prefix, "p:"},
+		{"esign.base_url", cfg.Esign.BaseURL, "http://e"},
+		{"esign.app_id", cfg.Esign.AppID, "app"},
+		{"esign.app_secret", cfg.Esign.AppSecret, "sec"},
+		{"esign.auth_mode", cfg.Esign.AuthMode, "token"},
+		{"esign.timeout", cfg.Esign.Timeout, 2 * time.Second},
+		{"esign.call_timeout", cfg.Esign.CallTimeout, 9 * time.Second},
+		{"esign.retries", cfg.Esign.Retries, 4},
+		{"esign.callback_path", cfg.Esign.CallbackPath, "/cb"},
+		{"esign.callback_window", cfg.Esign.CallbackWindow, 5 * time.Minute},
+		{"dingtalk.apps", len(cfg.Dingtalk.Apps) == 1 && cfg.Dingtalk.Apps[0].Key == "k" && len(cfg.Dingtalk.Apps[0].Corps) == 2 && cfg.Dingtalk.Apps[0].EventToken == "et", true},
+		{"dingtalk.token_ttl", cfg.Dingtalk.TokenTTL, time.Minute},
+		{"dingtalk.signing_keys", strings.Join(cfg.Dingtalk.SigningKeys, ","), "k1:0123456789abcdef0123456789abcdef"},
+		{"dingtalk.allow_private_urls", cfg.Dingtalk.AllowPrivateURLs, true},
+		{"dingtalk.initial_quota", cfg.Dingtalk.InitialQuota, int64(5)},
+		{"admin.token", cfg.Admin.Token, "adm"},
+		{"log.format", cfg.Log.Format, "text"},
+		{"log.level", cfg.Log.Level, "debug"},
+	}
+	if len(checks) != len(defaults()) {
+		t.Fatalf("checks cover %d keys, defaults have %d", len(checks), len(defaults()))
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s: got %v, want %v", c.key, c.got, c.want)
+		}
+	}
+}
+
+// TestConfigFileAndDefaults loads config.yaml and checks defaults survive.
+func TestConfigFileAndDefaults(t *testing.T) {
+	cfg, err := loadConfig("config.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Store.Driver != "embedded" || cfg.Dingtalk.TokenTTL != 7200*time.Second || cfg.Esign.CallbackPath != "/esign/callback" {
+		t.Errorf("unexpected defaults: %+v", cfg)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	os.WriteFile(bad, []byte("server: [\n"), 0o600)
+	if _, err := loadConfig(bad); err == nil {
+		t.Error("a broken config file loaded without error")
+	}
+}

@@ -1,0 +1,70 @@
+package service
+
+import (
+	"context"
+	"path"
+	"strings"
+
+	"esign-gateway/dingtalk"
+	"esign-gateway/esign"
+	"esign-gateway/service/store"
+)
+
+// UploadURL is GetUploadUrl/GetFileUploadUrl: an e签宝 upload address
+// (POST /v1/files/getUploadUrl) for a file that then belongs to the caller's
+// corp. The client PUTs the bytes to uploadUrl itself, as with DingTalk.
+func (s *Service) UploadURL(ctx context.Context, req *dingtalk.UploadURLRequest) (*dingtalk.UploadURL, error) {
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	if strings.ContainsAny(req.FileName, `/\:*"<>|?`) || path.Ext(req.FileName) == "" || len(req.FileName) > 200 {
+		return nil, dingtalk.ErrInvalidParam.Msg("参数错误:fileName需带扩展名且不能包含/\\:*\"<>|?")
+	}
+	corpID, err := s.authorizedCorp(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conv := req.Convert2Pdf != nil && *req.Convert2Pdf
+	up, err := s.esign.UploadURL(ctx, &esign.UploadURLRequest{ContentMd5: req.ContentMd5, ContentType: req.ContentType,
+		Convert2Pdf: conv, FileName: req.FileName, FileSize: *req.FileSize})
+	if err != nil {
+		return nil, s.upstreamError("file_upload_url", err)
+	}
+	f := &store.File{ID: up.FileID, CorpID: corpID, Name: req.FileName, Size: *req.FileSize, ContentType: req.ContentType, CreatedAt: s.nowMs()}
+	if err := s.store.PutFile(context.WithoutCancel(ctx), f); err != nil {
+		return nil, storeError(err, nil)
+	}
+	return &dingtalk.UploadURL{FileID: up.FileID, UploadURL: up.UploadURL}, nil
+}
+
+// FileInfo is GetFile/GetFileInfo: GET /v1/files/{fileId} for a file of the
+// caller's corp.
+func (s *Service) FileInfo(ctx context.Context, fileID string) (*dingtalk.FileInfo, error) {
+	if !validID(fileID) {
+		return nil, dingtalk.Field("fileId")
+	}
+	if err := s.ownFile(ctx, caller(ctx).CorpID, fileID); err != nil {
+		return nil, err
+	}
+	f, err := s.esign.File(ctx, fileID)
+	if err != nil {
+		return nil, s.upstreamError("file", err)
+	}
+	return &dingtalk.FileInfo{DownloadURL: f.DownloadURL, FileID: f.FileID, Name: f.Name, PdfTotalPages: f.PdfTotalPages, Size: f.Size, Status: f.Status}, nil
+}
+
+// ownFile checks that a file belongs to corpID; another corp's file is
+// reported exactly like a missing one.
+func (s *Service) ownFile(ctx context.Context, corpID, fileID string) error {
+	if !validID(fileID) {
+		return errFileNotFound
+	}
+	f, err := s.store.File(ctx, fileID)
+	if err != nil {
+		return storeError(err, errFileNotFound)
+	}
+	if f.CorpID != corpID {
+		return errFileNotFound
+	}
+	return nil
+}

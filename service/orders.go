@@ -1,0 +1,69 @@
+package service
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+
+	"esign-gateway/dingtalk"
+	"esign-gateway/service/store"
+)
+
+// The resale orders are the gateway's own ledger: e签宝's OpenAPI has no
+// counterpart for DingTalk's channel orders, so each corp's quota is bought
+// through these actions and used by CreateProcess (README, OpenAPI).
+
+// ChannelOrder is ChannelOrder/ChannelOrders (分润模式). validate is the
+// version's own check (their required fields differ).
+func (s *Service) ChannelOrder(ctx context.Context, req *dingtalk.ChannelOrderRequest, validate func() error) (*dingtalk.OrderID, error) {
+	if err := validate(); err != nil {
+		return nil, err
+	}
+	return s.placeOrder(ctx, "channel", req.OrderID, *req.Quantity, req)
+}
+
+// ResaleOrder is OrderResale/ResaleOrder (底价结算模式).
+func (s *Service) ResaleOrder(ctx context.Context, req *dingtalk.ResaleOrderRequest, validate func() error) (*dingtalk.OrderID, error) {
+	if err := validate(); err != nil {
+		return nil, err
+	}
+	return s.placeOrder(ctx, "resale", req.OrderID, *req.Quantity, req)
+}
+
+// placeOrder records an order once per orderId: the same body again gets
+// the same esignOrderId; a different body under the same orderId is a 409
+// duplicateClientToken, as DingTalk answers an idempotency-key reuse.
+func (s *Service) placeOrder(ctx context.Context, kind, orderID string, qty int64, body any) (*dingtalk.OrderID, error) {
+	if !validID(orderID) {
+		return nil, dingtalk.Field("orderId")
+	}
+	raw, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(append([]byte(kind+"\n"), raw...))
+	o := &store.Order{CorpID: caller(ctx).CorpID, OrderID: orderID, Kind: kind, BodyHash: hex.EncodeToString(sum[:]),
+		EsignOrderID: newID("eo"), Quantity: qty, CreatedAt: s.nowMs()}
+	stored, _, err := s.store.PlaceOrder(ctx, o)
+	if err != nil {
+		return nil, storeError(err, nil)
+	}
+	if stored.BodyHash != o.BodyHash {
+		return nil, dingtalk.ErrDuplicateOrder
+	}
+	return &dingtalk.OrderID{EsignOrderID: stored.EsignOrderID}, nil
+}
+
+// Margin is ContractMargin/GetContractMargin: quota bought minus used.
+func (s *Service) Margin(ctx context.Context) (*dingtalk.Margin, error) {
+	q, err := s.store.Quota(ctx, caller(ctx).CorpID)
+	if err != nil {
+		return nil, storeError(err, nil)
+	}
+	m := q.Bought - q.Used
+	if m < 0 {
+		m = 0
+	}
+	return &dingtalk.Margin{Margin: m}, nil
+}

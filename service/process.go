@@ -1,0 +1,245 @@
+package service
+
+import (
+	"context"
+	"net/url"
+	"strings"
+
+	"esign-gateway/dingtalk"
+	"esign-gateway/esign"
+	"esign-gateway/service/store"
+)
+
+// Participant account types DingTalk uses.
+const (
+	accountDingUser  = "DING_USER"
+	accountOuterUser = "OUTER_USER"
+)
+
+// CreateProcess is esign_2.0 CreateProcess: it ensures e签宝 accounts for
+// the initiator and participants, uses one contract of the corp's quota,
+// stores the task, creates the flow with createFlowOneStep (started at once,
+// archived automatically, callbacks to the gateway), and only then hands out
+// the task id. A crash after the task is stored and before the flow id is
+// recorded leaves a pending task that no client ever saw.
+func (s *Service) CreateProcess(ctx context.Context, req *dingtalk.ProcessRequest) (*dingtalk.TaskID, error) {
+	if err := req.ValidateCreate(); err != nil {
+		return nil, err
+	}
+	t, err := s.prepareFlow(ctx, req, store.KindSignFlow, true)
+	if err != nil {
+		return nil, err
+	}
+	return &dingtalk.TaskID{TaskID: t.ID}, nil
+}
+
+// prepareFlow does the work CreateProcess and the start pages share: quota,
+// accounts, a durable task, and the upstream flow (started when start).
+func (s *Service) prepareFlow(ctx context.Context, req *dingtalk.ProcessRequest, kind store.TaskKind, start bool) (*store.Task, error) {
+	corpID, err := s.authorizedCorp(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i, f := range req.Files {
+		if err := s.ownFile(ctx, corpID, f.FileID); err != nil {
+			return nil, dingtalk.ErrInvalidParam.Msg("参数错误:files[%d].fileId不存在", i).Wrap(err)
+		}
+	}
+	orgID, err := s.ensureOrg(ctx, corpID)
+	if err != nil {
+		return nil, err
+	}
+	initiator, err := s.ensureUser(ctx, corpID, req.InitiatorUserID, "")
+	if err != nil {
+		return nil, err
+	}
+	signers, parts, err := s.flowSigners(ctx, corpID, orgID, req)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.UseQuota(ctx, corpID, 1); err != nil {
+		if err == store.ErrNoQuota {
+			return nil, errNoQuota
+		}
+		return nil, storeError(err, nil)
+	}
+	t := &store.Task{ID: newID("tk"), CorpID: corpID, AppKey: caller(ctx).AppKey, Kind: kind,
+		Title: taskTitle(req), InitiatorUserID: req.InitiatorUserID, InitiatorAccountID: initiator.AccountID,
+		InitiatorOrgID: orgID, InstanceID: instanceOf(req.SourceInfo), RedirectURL: req.RedirectURL,
+		Participants: parts, CreatedAt: s.nowMs(), UpdatedAt: s.nowMs()}
+	for _, f := range req.Files {
+		t.Files = append(t.Files, store.TaskFile{FileID: f.FileID, FileName: f.FileName})
+	}
+	if err := s.store.CreateTask(ctx, t); err != nil {
+		_ = s.store.ReleaseQuota(context.WithoutCancel(ctx), corpID, 1)
+		return nil, storeError(err, nil)
+	}
+	one := &esign.CreateFlowOneStepRequest{
+		FlowInfo: esign.OneStepFlowInfo{BusinessScene: t.Title, AutoArchive: true, AutoInitiate: start,
+			InitiatorAccountID: initiator.AccountID, InitiatorAuthorizedAccountID: orgID,
+			FlowConfigInfo: esign.FlowConfigInfo{NoticeDeveloperURL: s.CallbackURL(), NoticeType: "", RedirectURL: req.RedirectURL}},
+		Signers: signers,
+	}
+	if req.SignEndTime != nil && *req.SignEndTime > 0 {
+		one.FlowInfo.SignValidity = *req.SignEndTime
+	}
+	for _, f := range req.Files {
+		one.Docs = append(one.Docs, esign.OneStepDoc{FileID: f.FileID, FileName: f.FileName})
+	}
+	for _, p := range parts {
+		if p.Role == "cc" {
+			one.Copiers = append(one.Copiers, esign.Copier{CopierAccountID: p.AccountID, CopierIdentityAccountType: 0})
+		}
+	}
+	flowID, err := s.esign.CreateFlowOneStep(ctx, one)
+	if err != nil {
+		// Nothing was created upstream that we know of; give the quota back.
+		_ = s.store.ReleaseQuota(context.WithoutCancel(ctx), corpID, 1)
+		return nil, s.upstreamError("create_flow_one_step", err)
+	}
+	// The flow exists now: record it even if the client has gone away.
+	wctx := context.WithoutCancel(ctx)
+	status := 0
+	if start {
+		status = 1
+	}
+	t, err = s.store.UpdateTask(wctx, t.ID, func(t *store.Task) error {
+		t.FlowID, t.Status, t.UpdatedAt = flowID, status, s.nowMs()
+		return nil
+	})
+	if err != nil {
+		return nil, storeError(err, nil)
+	}
+	if _, err := s.store.AppendLog(wctx, t.ID, logEntry("created", logCreated, "发起签署流程："+t.Title, t.CreatedAt, initiator.Name)); err != nil {
+		return nil, storeError(err, nil)
+	}
+	return t, nil
+}
+
+// flowSigners makes e签宝 signers and copiers from the request's parties.
+// signRequirements "1" means the corp's seal (signing for the organization),
+// "2" a personal signature; both may be given ("1,2").
+func (s *Service) flowSigners(ctx context.Context, corpID, orgID string, req *dingtalk.ProcessRequest) ([]esign.OneStepSigner, []store.Participant, error) {
+	var signers []esign.OneStepSigner
+	var parts []store.Participant
+	for i, p := range req.Participants {
+		u, err := s.partyAccount(ctx, corpID, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		org := strings.Contains(p.SignRequirements, "1")
+		sg := esign.OneStepSigner{SignerAccount: esign.SignerAccount{SignerAccountID: u.AccountID}, ThirdOrderNo: p.UserID}
+		if p.SignOrder != nil {
+			sg.SignOrder = int(*p.SignOrder)
+		}
+		if org {
+			sg.SignerAccount.AuthorizedAccountID = orgID
+		}
+		for _, f := range req.Files {
+			field := esign.SignField{FileID: f.FileID, SignType: 1, PosBean: &esign.PosBean{PosPage: "1", PosX: 200, PosY: 200}}
+			if org {
+				field.ActorIndentityType = 2
+			}
+			for _, pos := range p.SignPosList {
+				if pos.FileID == f.FileID {
+					field.PosBean = &esign.PosBean{PosPage: nonEmpty(pos.Page, "1")}
+					if pos.X != nil {
+						field.PosBean.PosX = *pos.X
+					}
+					if pos.Y != nil {
+						field.PosBean.PosY = *pos.Y
+					}
+					if pos.IsCrossPage {
+						field.SignType = 2
+					}
+				}
+			}
+			sg.Signfields = append(sg.Signfields, field)
+		}
+		signers = append(signers, sg)
+		parts = append(parts, store.Participant{UserID: p.UserID, AccountID: u.AccountID, Name: u.Name, OrgName: p.OrgName, Role: "signer"})
+		_ = i
+	}
+	for _, p := range req.Ccs {
+		u, err := s.partyAccount(ctx, corpID, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		parts = append(parts, store.Participant{UserID: p.UserID, AccountID: u.AccountID, Name: u.Name, OrgName: p.OrgName, Role: "cc"})
+	}
+	return signers, parts, nil
+}
+
+// partyAccount finds or creates the e签宝 account of a participant: a corp
+// user by userId, an outside person by account (mobile or e-mail).
+func (s *Service) partyAccount(ctx context.Context, corpID string, p dingtalk.Party) (*store.User, error) {
+	if p.UserID != "" {
+		return s.ensureUser(ctx, corpID, p.UserID, p.AccountName)
+	}
+	return s.ensureUser(ctx, corpID, "acct_"+sanitize(p.Account), p.AccountName)
+}
+
+// sanitize keeps an outside account usable as part of an id.
+func sanitize(v string) string {
+	var b strings.Builder
+	for _, r := range v {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.' {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	out := b.String()
+	if len(out) > 58 {
+		out = out[:58]
+	}
+	return out
+}
+
+func taskTitle(req *dingtalk.ProcessRequest) string {
+	if req.TaskName != "" {
+		return req.TaskName
+	}
+	if len(req.Files) > 0 {
+		return req.Files[0].FileName
+	}
+	return "签署流程"
+}
+
+// instanceOf finds the DingTalk approval instance a flow comes from: the
+// procInstId or instanceId query parameter of the sourceInfo URLs.
+func instanceOf(si *dingtalk.SourceInfo) string {
+	if si == nil {
+		return ""
+	}
+	for _, raw := range []string{si.PCURL, si.MobileURL} {
+		u, err := url.Parse(raw)
+		if err != nil {
+			continue
+		}
+		q := u.Query()
+		if frag, err := url.ParseQuery(fragmentQuery(u.Fragment)); err == nil {
+			for k, v := range frag {
+				q[k] = append(q[k], v...)
+			}
+		}
+		for _, k := range []string{"procInstId", "instanceId", "processInstanceId"} {
+			if v := q.Get(k); validID(v) {
+				return v
+			}
+		}
+	}
+	return ""
+}
+
+// fragmentQuery returns the query part of a hash-routed URL fragment
+// ("/detail?procInstId=x").
+func fragmentQuery(f string) string {
+	if i := strings.IndexByte(f, '?'); i >= 0 {
+		return f[i+1:]
+	}
+	return ""
+}
+
+// CallbackURL is where e签宝 sends this gateway's flow callbacks.
+func (s *Service) CallbackURL() string { return s.cfg.PublicURL + s.cfg.CallbackPath }

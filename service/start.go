@@ -1,0 +1,94 @@
+package service
+
+import (
+	"context"
+
+	"esign-gateway/dingtalk"
+	"esign-gateway/service/store"
+)
+
+// StartURL is GetProcessStartUrl/ProcessStart: the flow is prepared upstream
+// as a draft (createFlowOneStep without autoInitiate: accounts, files,
+// signers) and the initiator gets the gateway's start page, where one click
+// starts it (PUT /v1/signflows/{flowId}/start). autoStart "true" starts it
+// at once and the page shows the started flow.
+func (s *Service) StartURL(ctx context.Context, req *dingtalk.ProcessRequest) (*dingtalk.PageURLs, error) {
+	if err := req.ValidateStart(); err != nil {
+		return nil, err
+	}
+	if err := s.checkURL("redirectUrl", req.RedirectURL); err != nil {
+		return nil, err
+	}
+	if len(req.Participants) == 0 {
+		// Nobody named: the initiator signs personally.
+		req.Participants = []dingtalk.Party{{AccountType: accountDingUser, UserID: req.InitiatorUserID, SignRequirements: "2"}}
+	}
+	for i := range req.Participants {
+		if req.Participants[i].SignRequirements == "" {
+			req.Participants[i].SignRequirements = "2"
+		}
+	}
+	t, err := s.prepareFlow(ctx, req, store.KindStart, req.AutoStart == "true")
+	if err != nil {
+		return nil, err
+	}
+	if req.AutoStart == "true" {
+		_, _ = s.store.AppendLog(context.WithoutCancel(ctx), t.ID, logEntry("started", logStarted, "流程已开启", s.nowMs(), ""))
+	}
+	return s.pageURLs("start", t.ID), nil
+}
+
+// StartPage is what the start page shows.
+type StartPage struct {
+	TaskID, Title, RedirectURL string
+	Files, Signers             []string
+	Started                    bool
+	flowID                     string
+}
+
+func startPage(t *store.Task) *StartPage {
+	p := &StartPage{TaskID: t.ID, Title: t.Title, RedirectURL: t.RedirectURL, Started: t.Status >= 1, flowID: t.FlowID}
+	for _, f := range t.Files {
+		p.Files = append(p.Files, f.FileName)
+	}
+	for _, x := range t.Participants {
+		if x.Role == "signer" {
+			p.Signers = append(p.Signers, x.Name)
+		}
+	}
+	return p
+}
+
+// StartState returns the start page's state.
+func (s *Service) StartState(ctx context.Context, taskID string) (*StartPage, error) {
+	t, err := s.pageTask(ctx, taskID, store.KindStart)
+	if err != nil {
+		return nil, err
+	}
+	if t.FlowID == "" {
+		return nil, errTaskNotFound
+	}
+	return startPage(t), nil
+}
+
+// Start starts a prepared flow from its start page.
+func (s *Service) Start(ctx context.Context, taskID string) (*StartPage, error) {
+	p, err := s.StartState(ctx, taskID)
+	if err != nil {
+		return nil, err
+	}
+	if p.Started {
+		return p, nil
+	}
+	if err := s.esign.StartFlow(ctx, p.flowID); err != nil {
+		return nil, s.upstreamError("start_flow", err)
+	}
+	t, err := s.setStatus(context.WithoutCancel(ctx), taskID, 1)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.store.AppendLog(context.WithoutCancel(ctx), taskID, logEntry("started", logStarted, "流程已开启", s.nowMs(), "")); err != nil {
+		return nil, storeError(err, nil)
+	}
+	return startPage(t), nil
+}

@@ -1,0 +1,70 @@
+package service
+
+import (
+	"net"
+	"net/netip"
+	"net/url"
+	"strings"
+	"syscall"
+
+	"esign-gateway/dingtalk"
+)
+
+// maxURLLen bounds noticeUrl and redirectUrl.
+const maxURLLen = 1024
+
+// checkURL validates a URL a client gives the gateway to call or to send a
+// browser to: http or https only, bounded length, and, unless private
+// addresses are allowed, no loopback, link-local, private or unspecified
+// address and no localhost (the gateway must not be steered at its own
+// network). Hostnames are resolved again when an event is delivered.
+func (s *Service) checkURL(field, raw string) error {
+	if raw == "" {
+		return nil
+	}
+	if len(raw) > maxURLLen {
+		return dingtalk.ErrInvalidParam.Msg("参数错误:%s过长（最多%d字符）", field, maxURLLen)
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
+		return dingtalk.ErrInvalidParam.Msg("参数错误:%s必须是http或https地址", field)
+	}
+	if s.cfg.AllowPrivateURLs {
+		return nil
+	}
+	host := strings.ToLower(u.Hostname())
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") || strings.HasSuffix(host, ".local") || strings.HasSuffix(host, ".internal") {
+		return dingtalk.ErrInvalidParam.Msg("参数错误:%s不能指向本机或内网地址", field)
+	}
+	if ip, err := netip.ParseAddr(host); err == nil && !PublicIP(ip) {
+		return dingtalk.ErrInvalidParam.Msg("参数错误:%s不能指向本机或内网地址", field)
+	}
+	return nil
+}
+
+// PublicIP reports whether ip is a public unicast address.
+func PublicIP(ip netip.Addr) bool {
+	ip = ip.Unmap()
+	return ip.IsValid() && ip.IsGlobalUnicast() && !ip.IsPrivate() && !ip.IsLoopback() &&
+		!ip.IsLinkLocalUnicast() && !ip.IsUnspecified() && !cgnat.Contains(ip)
+}
+
+var cgnat = netip.MustParsePrefix("100.64.0.0/10")
+
+// PublicOnlyDialer refuses connections to non-public addresses after DNS
+// resolution, so a hostname that resolves to an internal address cannot be
+// used to reach it (DNS rebinding).
+func PublicOnlyDialer(allowPrivate bool) *net.Dialer {
+	d := &net.Dialer{}
+	if allowPrivate {
+		return d
+	}
+	d.Control = func(network, address string, _ syscall.RawConn) error {
+		ap, err := netip.ParseAddrPort(address)
+		if err != nil || !PublicIP(ap.Addr()) {
+			return &net.AddrError{Err: "address not allowed", Addr: address}
+		}
+		return nil
+	}
+	return d
+}
