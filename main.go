@@ -172,6 +172,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	cfgFile := fs.String("config", "", "config file (YAML)")
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address (demo)")
+	esignAddr := fs.String("esign-addr", "127.0.0.1:0", "listen address of the e签宝 emulator (demo)")
 	appKey := fs.String("app", "", "app key (token)")
 	corp := fs.String("corp", "", "corp id (token)")
 	if err := fs.Parse(args); err != nil {
@@ -185,7 +186,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		}
 		return serve(ctx, cfg, nil, out)
 	case "demo":
-		return demo(ctx, *addr, out)
+		return demo(ctx, *addr, *esignAddr, out)
 	case "token":
 		cfg, err := loadConfig(*cfgFile)
 		if err != nil {
@@ -382,14 +383,14 @@ const (
 
 // demo runs the gateway on an embedded store in a temp dir, with the e签宝
 // emulator in-process, and prints a token and curl lines.
-func demo(ctx context.Context, addr string, out io.Writer) error {
+func demo(ctx context.Context, addr, esignAddr string, out io.Writer) error {
 	dir, err := os.MkdirTemp("", "esign-gateway-demo-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
 	emu := esigntest.New(esigntest.Config{AppID: demoEsignAppID, AppSecret: demoEsignSecret, Control: true})
-	emuURL, err := emu.Listen("127.0.0.1:0")
+	emuURL, err := emu.Listen(esignAddr)
 	if err != nil {
 		return err
 	}

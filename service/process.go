@@ -49,7 +49,7 @@ func (s *Service) prepareFlow(ctx context.Context, req *dingtalk.ProcessRequest,
 	if err != nil {
 		return nil, err
 	}
-	initiator, err := s.ensureUser(ctx, corpID, req.InitiatorUserID, "")
+	initiator, err := s.ensureUser(ctx, corpID, req.InitiatorUserID, initiatorName(req))
 	if err != nil {
 		return nil, err
 	}
@@ -194,6 +194,16 @@ func sanitize(v string) string {
 		out = out[:58]
 	}
 	return out
+}
+
+// initiatorName is the initiator's name when the request names them as a party.
+func initiatorName(req *dingtalk.ProcessRequest) string {
+	for _, p := range append(append([]dingtalk.Party{}, req.Participants...), req.Ccs...) {
+		if p.UserID == req.InitiatorUserID && p.AccountName != "" {
+			return p.AccountName
+		}
+	}
+	return ""
 }
 
 func taskTitle(req *dingtalk.ProcessRequest) string {

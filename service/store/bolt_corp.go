@@ -1,0 +1,144 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"errors"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// EnsureSecret returns the secret under name, storing candidate if there is
+// none.
+func (b *Bolt) EnsureSecret(ctx context.Context, name string, candidate []byte) ([]byte, error) {
+	var out []byte
+	err := b.update(ctx, func(tx *bolt.Tx) error {
+		bk := bucket(tx, bucketSecrets)
+		if v := bk.Get([]byte(name)); v != nil {
+			out = bytes.Clone(v)
+			return errNoChange
+		}
+		out = bytes.Clone(candidate)
+		return bk.Put([]byte(name), candidate)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Corp returns the corp with id, or ErrNotFound.
+func (b *Bolt) Corp(ctx context.Context, id string) (*Corp, error) {
+	c := new(Corp)
+	err := b.view(ctx, func(tx *bolt.Tx) error { return getJSON(bucket(tx, bucketCorps), id, c) })
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// UpdateCorp applies fn to the corp (created if missing) in one transaction.
+func (b *Bolt) UpdateCorp(ctx context.Context, id string, fn func(c *Corp) error) (*Corp, error) {
+	if id == "" {
+		return nil, errors.New("store: corp id required")
+	}
+	c := &Corp{ID: id}
+	err := b.update(ctx, func(tx *bolt.Tx) error {
+		bk := bucket(tx, bucketCorps)
+		if err := getJSON(bk, id, c); err != nil && !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		if err := fn(c); err != nil {
+			return err
+		}
+		c.ID = id
+		c.UpdatedAt = b.nowMS()
+		return putJSON(bk, id, c)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// PublishCorpChange tells this process's subscribers that corp id changed;
+// a Bolt store has no other replicas.
+func (b *Bolt) PublishCorpChange(ctx context.Context, id string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	b.changes.publish(id)
+	return nil
+}
+
+// SubscribeCorpChanges registers fn and returns; fn runs on its own
+// goroutine until ctx is done or the store is closed.
+func (b *Bolt) SubscribeCorpChanges(ctx context.Context, fn func(id string)) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	b.changes.subscribe(ctx, b.closed, fn)
+	return nil
+}
+
+// User returns the user, or ErrNotFound.
+func (b *Bolt) User(ctx context.Context, corpID, userID string) (*User, error) {
+	u := new(User)
+	err := b.view(ctx, func(tx *bolt.Tx) error {
+		return getJSON(bucket(tx, bucketUsers), join(corpID, userID), u)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// PutUser stores u unless its key is taken and returns the stored user.
+func (b *Bolt) PutUser(ctx context.Context, u *User) (*User, error) {
+	if u.CorpID == "" || u.UserID == "" {
+		return nil, errors.New("store: user needs corp id and user id")
+	}
+	stored := *u
+	err := b.update(ctx, func(tx *bolt.Tx) error {
+		bk := bucket(tx, bucketUsers)
+		key := join(u.CorpID, u.UserID)
+		var existing User
+		err := getJSON(bk, key, &existing)
+		if err == nil {
+			stored = existing
+			return errNoChange
+		}
+		if !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		if stored.CreatedAt == 0 {
+			stored.CreatedAt = b.nowMS()
+		}
+		return putJSON(bk, key, &stored)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &stored, nil
+}
+
+// PutFile stores f, replacing a file with the same id.
+func (b *Bolt) PutFile(ctx context.Context, f *File) error {
+	if f.ID == "" {
+		return errors.New("store: file id required")
+	}
+	if f.CreatedAt == 0 {
+		f.CreatedAt = b.nowMS()
+	}
+	return b.update(ctx, func(tx *bolt.Tx) error { return putJSON(bucket(tx, bucketFiles), f.ID, f) })
+}
+
+// File returns the file with id, or ErrNotFound.
+func (b *Bolt) File(ctx context.Context, id string) (*File, error) {
+	f := new(File)
+	err := b.view(ctx, func(tx *bolt.Tx) error { return getJSON(bucket(tx, bucketFiles), id, f) })
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}

@@ -1,0 +1,150 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+)
+
+func testTask(t *testing.T, s fixture) {
+	ctx := context.Background()
+	if _, err := s.Task(ctx, "t1"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Task(missing) err = %v, want ErrNotFound", err)
+	}
+	if _, err := s.UpdateTask(ctx, "t1", func(*Task) error { return nil }); !errors.Is(err, ErrNotFound) {
+		t.Errorf("UpdateTask(missing) err = %v, want ErrNotFound", err)
+	}
+	task := &Task{
+		ID: "t1", CorpID: "c1", Kind: KindSignFlow, FlowID: "f1", Title: "contract",
+		Participants: []Participant{{UserID: "u1", Role: "signer"}},
+		Files:        []TaskFile{{FileID: "file1", FileName: "a.pdf"}},
+	}
+	if err := s.CreateTask(ctx, task); err != nil {
+		t.Fatalf("CreateTask: %v", err)
+	}
+	if task.CreatedAt == 0 {
+		t.Errorf("CreateTask left CreatedAt zero")
+	}
+	if err := s.CreateTask(ctx, &Task{ID: "t1", CorpID: "c2", FlowID: "f9"}); !errors.Is(err, ErrExists) {
+		t.Errorf("CreateTask(dup) err = %v, want ErrExists", err)
+	}
+	got, err := s.Task(ctx, "t1")
+	if err != nil || got.Title != "contract" || got.CorpID != "c1" || len(got.Participants) != 1 || got.Files[0].FileName != "a.pdf" {
+		t.Errorf("Task = %+v, %v", got, err)
+	}
+	wantFlow(t, s, "f1", "t1")
+	wantFlow(t, s, "f9", "")
+
+	got, err = s.UpdateTask(ctx, "t1", func(t *Task) error {
+		t.FlowID, t.Status = "f2", 2
+		return nil
+	})
+	if err != nil || got.FlowID != "f2" || got.Status != 2 || got.UpdatedAt == 0 {
+		t.Fatalf("UpdateTask = %+v, %v", got, err)
+	}
+	wantFlow(t, s, "f1", "")
+	wantFlow(t, s, "f2", "t1")
+
+	if _, err := s.UpdateTask(ctx, "t1", func(t *Task) error {
+		t.FlowID = "f3"
+		return errBoom
+	}); !errors.Is(err, errBoom) {
+		t.Errorf("UpdateTask(fn fails) err = %v, want errBoom", err)
+	}
+	wantFlow(t, s, "f2", "t1")
+	wantFlow(t, s, "f3", "")
+
+	// A task created before its upstream flow exists gets indexed later.
+	if err := s.CreateTask(ctx, &Task{ID: "t2", CorpID: "c1"}); err != nil {
+		t.Fatal(err)
+	}
+	wantFlow(t, s, "", "")
+	if _, err := s.UpdateTask(ctx, "t2", func(t *Task) error { t.FlowID = "f4"; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	wantFlow(t, s, "f4", "t2")
+}
+
+// wantFlow checks TaskByFlow; taskID "" means not found.
+func wantFlow(t *testing.T, s Store, flowID, taskID string) {
+	t.Helper()
+	got, err := s.TaskByFlow(context.Background(), flowID)
+	switch {
+	case taskID == "" && !errors.Is(err, ErrNotFound):
+		t.Errorf("TaskByFlow(%q) = %+v, %v; want ErrNotFound", flowID, got, err)
+	case taskID != "" && (err != nil || got.ID != taskID || got.FlowID != flowID):
+		t.Errorf("TaskByFlow(%q) = %+v, %v; want task %s", flowID, got, err, taskID)
+	}
+}
+
+func testTasksByInstance(t *testing.T, s fixture) {
+	ctx := context.Background()
+	for _, task := range []*Task{
+		{ID: "a", CorpID: "c1", InstanceID: "i1", CreatedAt: 1},
+		{ID: "b", CorpID: "c1", InstanceID: "i1", CreatedAt: 2},
+		{ID: "c", CorpID: "c2", InstanceID: "i1", CreatedAt: 3},
+		{ID: "d", CorpID: "c1", InstanceID: "i2", CreatedAt: 4},
+		{ID: "e", CorpID: "c1", CreatedAt: 5},
+	} {
+		if err := s.CreateTask(ctx, task); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wantInstance(t, s, "c1", "i1", "a", "b")
+	wantInstance(t, s, "c2", "i1", "c")
+	wantInstance(t, s, "c1", "none")
+	if _, err := s.UpdateTask(ctx, "b", func(t *Task) error { t.InstanceID = "i2"; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	wantInstance(t, s, "c1", "i1", "a")
+	wantInstance(t, s, "c1", "i2", "b", "d")
+}
+
+func wantInstance(t *testing.T, s Store, corpID, instanceID string, want ...string) {
+	t.Helper()
+	tasks, err := s.TasksByInstance(context.Background(), corpID, instanceID)
+	if err != nil {
+		t.Fatalf("TasksByInstance(%s, %s): %v", corpID, instanceID, err)
+	}
+	var ids []string
+	for _, task := range tasks {
+		ids = append(ids, task.ID)
+	}
+	if !slices.Equal(ids, want) {
+		t.Errorf("TasksByInstance(%s, %s) = %v, want %v", corpID, instanceID, ids, want)
+	}
+}
+
+func testLogs(t *testing.T, s fixture) {
+	ctx := context.Background()
+	if logs, err := s.Logs(ctx, "t1"); err != nil || len(logs) != 0 {
+		t.Errorf("Logs(empty) = %v, %v", logs, err)
+	}
+	for _, tc := range []struct {
+		key  string
+		want bool
+	}{{"created", true}, {"signed:u1", true}, {"created", false}, {"finished", true}, {"signed:u1", false}} {
+		added, err := s.AppendLog(ctx, "t1", LogEntry{Key: tc.key, LogType: tc.key, OperateTime: 7})
+		if err != nil || added != tc.want {
+			t.Errorf("AppendLog(%q) = %v, %v; want %v", tc.key, added, err, tc.want)
+		}
+	}
+	logs, err := s.Logs(ctx, "t1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, e := range logs {
+		keys = append(keys, e.Key)
+		if e.OperateTime != 7 || e.LogType != e.Key {
+			t.Errorf("log entry = %+v", e)
+		}
+	}
+	if want := []string{"created", "signed:u1", "finished"}; !slices.Equal(keys, want) {
+		t.Errorf("Logs = %v, want %v", keys, want)
+	}
+	if logs, err := s.Logs(ctx, "t2"); err != nil || len(logs) != 0 {
+		t.Errorf("Logs(other task) = %v, %v", logs, err)
+	}
+}
