@@ -88,11 +88,14 @@ type IdentityInfo struct {
 
 // OneStepDoc, OneStepFlowInfo, OneStepSigner... make up
 // POST /api/v2/signflows/createFlowOneStep.
+//
+// OneStepDoc is one file of the flow.
 type OneStepDoc struct {
 	FileID   string `json:"fileId"`
 	FileName string `json:"fileName"`
 }
 
+// FlowConfigInfo is flowInfo.flowConfigInfo: callback URL, notices, redirect.
 type FlowConfigInfo struct {
 	NoticeDeveloperURL string `json:"noticeDeveloperUrl,omitempty"`
 	NoticeType         string `json:"noticeType,omitempty"`
@@ -100,6 +103,7 @@ type FlowConfigInfo struct {
 	SignPlatform       string `json:"signPlatform,omitempty"`
 }
 
+// OneStepFlowInfo is the flow-wide part of a one-step flow.
 type OneStepFlowInfo struct {
 	BusinessScene                string         `json:"businessScene"`
 	AutoArchive                  bool           `json:"autoArchive"`
@@ -110,12 +114,14 @@ type OneStepFlowInfo struct {
 	FlowConfigInfo               FlowConfigInfo `json:"flowConfigInfo"`
 }
 
+// PosBean places a sign field on a page.
 type PosBean struct {
 	PosPage string  `json:"posPage,omitempty"`
 	PosX    float64 `json:"posX,omitempty"`
 	PosY    float64 `json:"posY,omitempty"`
 }
 
+// SignField is one place a signer signs.
 type SignField struct {
 	FileID             string   `json:"fileId"`
 	AutoExecute        bool     `json:"autoExecute"`
@@ -124,11 +130,13 @@ type SignField struct {
 	PosBean            *PosBean `json:"posBean,omitempty"`
 }
 
+// SignerAccount names who signs, and for which organization.
 type SignerAccount struct {
 	SignerAccountID     string `json:"signerAccountId"`
 	AuthorizedAccountID string `json:"authorizedAccountId,omitempty"`
 }
 
+// OneStepSigner is one signer with its sign fields.
 type OneStepSigner struct {
 	PlatformSign  bool          `json:"platformSign"`
 	SignOrder     int           `json:"signOrder,omitempty"`
@@ -137,12 +145,14 @@ type OneStepSigner struct {
 	ThirdOrderNo  string        `json:"thirdOrderNo,omitempty"`
 }
 
+// Copier is someone who receives a copy of the flow.
 type Copier struct {
 	CopierAccountID           string `json:"copierAccountId"`
 	CopierIdentityAccountType int    `json:"copierIdentityAccountType"`
 	CopierIdentityAccountID   string `json:"copierIdentityAccountId,omitempty"`
 }
 
+// CreateFlowOneStepRequest is the body of POST /api/v2/signflows/createFlowOneStep.
 type CreateFlowOneStepRequest struct {
 	Docs     []OneStepDoc    `json:"docs"`
 	Copiers  []Copier        `json:"copiers,omitempty"`
@@ -159,6 +169,7 @@ type UploadURLRequest struct {
 	FileSize    int64  `json:"fileSize"`
 }
 
+// UploadURL is the answer to POST /v1/files/getUploadUrl.
 type UploadURL struct {
 	FileID    string `json:"fileId"`
 	UploadURL string `json:"uploadUrl"`
@@ -236,12 +247,14 @@ type ApprovalListRequest struct {
 	QueryType int    `json:"queryType,omitempty"`
 }
 
+// Approver is one approver of an approval node.
 type Approver struct {
 	PsnID               string `json:"psnId"`
 	PsnName             string `json:"psnName"`
 	ApprovalOperateTime int64  `json:"approvalOperateTime"`
 }
 
+// ApprovalNode is one step of an approval.
 type ApprovalNode struct {
 	ApprovalNodeNum    int        `json:"approvalNodeNum"`
 	ApprovalNodeType   int        `json:"approvalNodeType"`

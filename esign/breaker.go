@@ -1,0 +1,32 @@
+package esign
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/sony/gobreaker/v2"
+)
+
+// newBreaker opens after 5 consecutive upstream failures (see
+// upstreamFailure), stays open for timeout, then lets a single probe
+// through: its success closes the breaker, its failure reopens it. Business
+// errors and 4xx answers prove e签宝 is up and count as successes; calls
+// the caller cancelled do not count at all.
+func newBreaker(timeout time.Duration, log *slog.Logger) *gobreaker.CircuitBreaker[struct{}] {
+	return gobreaker.NewCircuitBreaker[struct{}](gobreaker.Settings{
+		Name:        "esign",
+		MaxRequests: 1,
+		Timeout:     timeout,
+		ReadyToTrip: func(c gobreaker.Counts) bool { return c.ConsecutiveFailures >= 5 },
+		IsExcluded:  func(err error) bool { return errors.Is(err, context.Canceled) },
+		OnStateChange: func(_ string, from, to gobreaker.State) {
+			log.Warn("esign: circuit breaker changed state", "from", from.String(), "to", to.String())
+		},
+	})
+}
+
+// BreakerState is the circuit breaker's state: "closed", "open" or
+// "half-open".
+func (c *Client) BreakerState() string { return c.breaker.State().String() }

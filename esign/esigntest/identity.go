@@ -1,0 +1,138 @@
+package esigntest
+
+import (
+	"encoding/json"
+	"net/http"
+)
+
+var errNoIdentFlow = bizErr(30500004, "认证流程不存在")
+
+type identityContext struct {
+	ContextID   string `json:"contextId"`
+	NotifyURL   string `json:"notifyUrl"`
+	RedirectURL string `json:"redirectUrl"`
+}
+
+func (s *Server) identityRoutes() {
+	s.handle("POST /v2/identity/auth/web/{accountId}/indivIdentityUrl", s.indivIdentityURL)
+	s.handle("POST /v2/identity/auth/web/{orgId}/orgIdentityUrl", s.orgIdentityURL)
+	s.handle("GET /v2/identity/auth/api/common/{flowId}/detail", s.identityDetail)
+}
+
+func (s *Server) indivIdentityURL(r *http.Request) (any, error) {
+	var req struct {
+		AuthType    string           `json:"authType"`
+		ContextInfo *identityContext `json:"contextInfo"`
+	}
+	if err := decodeBody(r, &req); err != nil {
+		return nil, err
+	}
+	if req.ContextInfo == nil || req.ContextInfo.RedirectURL == "" {
+		return nil, paramErr("contextInfo.redirectUrl不能为空")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := r.PathValue("accountId")
+	if s.st.persons[id] == nil {
+		return nil, errAccountGone
+	}
+	return s.newIdentityLocked(r, &identFlow{ObjectType: "INDIVIDUAL", AccountID: id, AuthType: req.AuthType}, req.ContextInfo), nil
+}
+
+func (s *Server) orgIdentityURL(r *http.Request) (any, error) {
+	var req struct {
+		AgentAccountID string           `json:"agentAccountId"`
+		AuthType       string           `json:"authType"`
+		ContextInfo    *identityContext `json:"contextInfo"`
+	}
+	if err := decodeBody(r, &req); err != nil {
+		return nil, err
+	}
+	if req.AgentAccountID == "" {
+		return nil, paramErr("agentAccountId不能为空")
+	}
+	if req.ContextInfo == nil || req.ContextInfo.RedirectURL == "" {
+		return nil, paramErr("contextInfo.redirectUrl不能为空")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := r.PathValue("orgId")
+	if s.st.orgs[id] == nil || s.st.persons[req.AgentAccountID] == nil {
+		return nil, errAccountGone
+	}
+	return s.newIdentityLocked(r, &identFlow{ObjectType: "ORGANIZATION", OrgID: id,
+		AgentID: req.AgentAccountID, AuthType: req.AuthType}, req.ContextInfo), nil
+}
+
+func (s *Server) newIdentityLocked(r *http.Request, fl *identFlow, c *identityContext) any {
+	fl.ID, fl.Status, fl.Start = newID(), "INIT", s.now()
+	fl.ContextID, fl.NotifyURL, fl.RedirectURL = c.ContextID, c.NotifyURL, c.RedirectURL
+	s.st.idents[fl.ID] = fl
+	long := s.baseURL(r) + "/identity/" + fl.ID
+	return map[string]string{"flowId": fl.ID, "url": long, "shortLink": s.shortLocked(r, long)}
+}
+
+func (s *Server) identityDetail(r *http.Request) (any, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fl := s.st.idents[r.PathValue("flowId")]
+	if fl == nil {
+		return nil, errNoIdentFlow
+	}
+	return map[string]any{"flowId": fl.ID, "status": fl.Status, "objectType": fl.ObjectType,
+		"startTime": fl.Start.UnixMilli(), "endTime": msOrNil(fl.End), "failReason": fl.FailReason,
+		"authType": fl.AuthType}, nil
+}
+
+// identityEvent is the v2 identity callback (§5.3); org fields stay empty
+// for a person.
+type identityEvent struct {
+	FlowID         string `json:"flowId"`
+	AgentFlowID    string `json:"agentFlowId,omitempty"`
+	AccountID      string `json:"accountId"`
+	AgentAccountID string `json:"agentAccountId,omitempty"`
+	OrgAccountID   string `json:"orgAccountId,omitempty"`
+	Success        bool   `json:"success"`
+	ContextID      string `json:"contextId"`
+	Verifycode     string `json:"verifycode"`
+	ServiceID      string `json:"serviceId"`
+	AgentServiceID string `json:"agentServiceId,omitempty"`
+	Status         bool   `json:"status"`
+	Action         string `json:"action"`
+	FailReasonCode string `json:"failReasonCode,omitempty"`
+}
+
+// completeIdentityLocked ends an identity flow; success makes the person
+// or organisation real-name verified and notifies contextInfo.notifyUrl.
+func (s *Server) completeIdentityLocked(fl *identFlow, ok bool) error {
+	if fl.Status == "SUCCESS" || fl.Status == "FAIL" {
+		return bizErr(30500002, "认证流程已结束")
+	}
+	fl.End, fl.Status = s.now(), "FAIL"
+	if ok {
+		fl.Status = "SUCCESS"
+		if p := s.st.persons[fl.AccountID]; p != nil {
+			p.Realname = true
+		}
+		if o := s.st.orgs[fl.OrgID]; o != nil {
+			o.Realname = true
+		}
+	} else {
+		fl.FailReason = "认证未通过"
+	}
+	if fl.NotifyURL == "" {
+		return nil
+	}
+	ev := identityEvent{FlowID: fl.ID, AccountID: fl.AccountID, Success: ok, ContextID: fl.ContextID,
+		Verifycode: newID()[:16], ServiceID: fl.ID, Status: ok, Action: "identity_psn_end"}
+	if fl.ObjectType == "ORGANIZATION" {
+		ev.Action, ev.AccountID, ev.OrgAccountID = "identity_org_end", fl.OrgID, fl.OrgID
+		ev.AgentAccountID, ev.AgentFlowID, ev.AgentServiceID = fl.AgentID, fl.ID, fl.ID
+	}
+	if !ok {
+		ev.FailReasonCode = "IDENTITY_FAIL"
+	}
+	body, _ := json.Marshal(ev)
+	s.cb.enqueue(fl.ID, fl.NotifyURL, body)
+	return nil
+}
