@@ -9,8 +9,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-
-	"github.com/sony/gobreaker/v2"
 )
 
 // maxAnswer caps how much of an answer is read; e签宝's answers are small
@@ -28,25 +26,14 @@ type request struct {
 	public           bool // no credentials: the token endpoint itself
 }
 
-// attempt sends r once through the circuit breaker.
+// attempt sends r once.
 func (c *Client) attempt(ctx context.Context, r *request, token string) error {
-	var sent error
-	_, err := c.breaker.Execute(func() (struct{}, error) {
-		sent = c.send(ctx, r, token)
-		if upstreamFailure(sent) {
-			return struct{}{}, sent
-		}
-		return struct{}{}, nil
-	})
-	// Open, or half-open with its one probe already in flight.
-	if errors.Is(err, gobreaker.ErrOpenState) || errors.Is(err, gobreaker.ErrTooManyRequests) {
-		return fmt.Errorf("esign: %s %s: %w", r.method, r.path, ErrBreakerOpen)
-	}
+	err := c.send(ctx, r, token)
 	var ae *APIError
-	if c.tokens != nil && errors.As(sent, &ae) && ae.Auth() {
+	if c.tokens != nil && errors.As(err, &ae) && ae.Auth() {
 		c.tokens.forget(token)
 	}
-	return sent
+	return err
 }
 
 // send builds, authorises, sends and decodes one attempt under its own

@@ -9,15 +9,16 @@ import (
 	"github.com/sony/gobreaker/v2"
 )
 
-// newBreaker opens after 5 consecutive upstream failures (see
-// upstreamFailure), stays open for timeout, then lets a single probe
-// through: its success closes the breaker, its failure reopens it. Business
+// newBreaker opens after 5 consecutive failed calls (see upstreamFailure;
+// a call is all its attempts), stays open for timeout, then lets two probe
+// calls through (GetFlowDetail makes two at once): their success closes the
+// breaker, a failure reopens it. Business
 // errors and 4xx answers prove e签宝 is up and count as successes; calls
 // the caller cancelled do not count at all.
 func newBreaker(timeout time.Duration, log *slog.Logger) *gobreaker.CircuitBreaker[struct{}] {
 	return gobreaker.NewCircuitBreaker[struct{}](gobreaker.Settings{
 		Name:        "esign",
-		MaxRequests: 1,
+		MaxRequests: 2,
 		Timeout:     timeout,
 		ReadyToTrip: func(c gobreaker.Counts) bool { return c.ConsecutiveFailures >= 5 },
 		IsExcluded:  func(err error) bool { return errors.Is(err, context.Canceled) },

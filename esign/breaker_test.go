@@ -72,11 +72,14 @@ func TestBreakerHalfOpensAndRecovers(t *testing.T) {
 	if got := c.BreakerState(); got != "half-open" {
 		t.Fatalf("after a failed probe and the open timeout: got %q, want half-open", got)
 	}
+	// Two good probes (MaxRequests) close it.
 	healthy.Store(true)
-	if err := c.Do(t.Context(), "POST", "/v1/flaky", nil, nil, nil); err != nil {
-		t.Fatalf("probe: %v", err)
+	for i := range 2 {
+		if err := c.Do(t.Context(), "POST", "/v1/flaky", nil, nil, nil); err != nil {
+			t.Fatalf("probe %d: %v", i, err)
+		}
 	}
 	if got := c.BreakerState(); got != "closed" {
-		t.Errorf("after a good probe: got %q, want closed", got)
+		t.Errorf("after good probes: got %q, want closed", got)
 	}
 }

@@ -3,6 +3,7 @@ package esign
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -80,9 +81,27 @@ func (c *Client) run(ctx context.Context, r *request) error {
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.CallTimeout)
 	defer cancel()
-	err := c.attempts(ctx, r)
+	err := c.guarded(ctx, r)
 	c.record(r.op, err, time.Since(start))
 	return err
+}
+
+// guarded runs a call's attempts through the circuit breaker. The breaker
+// counts calls, not attempts: one call's own retries must not trip it.
+func (c *Client) guarded(ctx context.Context, r *request) error {
+	var callErr error
+	_, err := c.breaker.Execute(func() (struct{}, error) {
+		callErr = c.attempts(ctx, r)
+		if upstreamFailure(callErr) {
+			return struct{}{}, callErr
+		}
+		return struct{}{}, nil
+	})
+	// Open, or half-open with its probes already in flight.
+	if errors.Is(err, gobreaker.ErrOpenState) || errors.Is(err, gobreaker.ErrTooManyRequests) {
+		return fmt.Errorf("esign: %s %s: %w", r.method, r.path, ErrBreakerOpen)
+	}
+	return callErr
 }
 
 func (c *Client) attempts(ctx context.Context, r *request) error {

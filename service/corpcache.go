@@ -65,8 +65,14 @@ func (c *corpCache) put(id string, v corpView) {
 	c.mu.Unlock()
 }
 
+// invalidate drops a corp's view; "" (notices may have been missed while
+// the store reconnected) drops every view.
 func (c *corpCache) invalidate(id string) {
 	c.mu.Lock()
-	delete(c.m, id)
+	if id == "" {
+		c.m = map[string]corpView{}
+	} else {
+		delete(c.m, id)
+	}
 	c.mu.Unlock()
 }

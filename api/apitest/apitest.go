@@ -50,6 +50,9 @@ const (
 type Options struct {
 	// Store is "bolt" (default) or "redis".
 	Store string
+	// BoltPath reuses a bbolt file (a restart on the same store); empty
+	// means a new file in a temp dir.
+	BoltPath string
 	// RedisAddr reuses a running Redis (several gateways on one store);
 	// empty starts one for the test.
 	RedisAddr string
@@ -98,7 +101,11 @@ func New(t testing.TB, o Options) *Gateway {
 	var err error
 	switch o.Store {
 	case "", "bolt":
-		g.Store, err = store.OpenBolt(filepath.Join(t.TempDir(), "gw.db"), store.BoltOptions{})
+		path := o.BoltPath
+		if path == "" {
+			path = filepath.Join(t.TempDir(), "gw.db")
+		}
+		g.Store, err = store.OpenBolt(path, store.BoltOptions{})
 	case "redis":
 		g.RedisAddr = o.RedisAddr
 		if g.RedisAddr == "" {

@@ -99,11 +99,14 @@ func (cfg RedisConfig) options() *redis.UniversalOptions {
 		retries = -1 // go-redis: no retries
 	}
 	return &redis.UniversalOptions{
-		Addrs:                 cfg.Addrs,
-		MasterName:            cfg.MasterName,
-		Password:              cfg.Password,
-		DB:                    cfg.DB,
-		DialTimeout:           orDefault(cfg.DialTimeout, 200*time.Millisecond),
+		Addrs:       cfg.Addrs,
+		MasterName:  cfg.MasterName,
+		Password:    cfg.Password,
+		DB:          cfg.DB,
+		DialTimeout: orDefault(cfg.DialTimeout, 200*time.Millisecond),
+		// One dial per command attempt: go-redis would otherwise dial five
+		// times 100ms apart before failing, and MaxRetries already retries.
+		DialerRetries:         1,
 		ReadTimeout:           orDefault(cfg.ReadTimeout, 100*time.Millisecond),
 		WriteTimeout:          orDefault(cfg.WriteTimeout, 100*time.Millisecond),
 		PoolTimeout:           orDefault(cfg.PoolTimeout, 150*time.Millisecond),

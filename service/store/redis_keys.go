@@ -4,6 +4,8 @@ import (
 	"context"
 	"math/rand/v2"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // Key layout. A {hash tag} groups the keys one operation touches together,
@@ -67,5 +69,28 @@ func pause(ctx context.Context, d time.Duration) error {
 		return ctx.Err()
 	case <-t.C:
 		return nil
+	}
+}
+
+// redisScripts are the Lua scripts a Redis store runs. Each runs by
+// EVALSHA and falls back to EVAL when the server does not have it cached
+// (after a restart, or on a new Cluster node).
+type redisScripts struct {
+	delIf, appendLog                   *redis.Script
+	placeOrder, useQuota, releaseQuota *redis.Script
+	enqueue, claim, ack, retry         *redis.Script
+}
+
+func newRedisScripts() redisScripts {
+	return redisScripts{
+		delIf:        redis.NewScript(luaDelIf),
+		appendLog:    redis.NewScript(luaAppendLog),
+		placeOrder:   redis.NewScript(luaPlaceOrder),
+		useQuota:     redis.NewScript(luaUseQuota),
+		releaseQuota: redis.NewScript(luaReleaseQuota),
+		enqueue:      redis.NewScript(luaEnqueue),
+		claim:        redis.NewScript(luaClaim),
+		ack:          redis.NewScript(luaAck),
+		retry:        redis.NewScript(luaRetry),
 	}
 }

@@ -142,7 +142,9 @@ func (r *Redis) Claim(ctx context.Context, now time.Time, lease time.Duration, n
 		}
 		e.Attempts = int(atoi(f[2]))
 		e.NextAt = atoi(f[3])
-		e.LastError, _ = f[4].(string)
+		if lastErr, ok := f[4].(string); ok {
+			e.LastError = lastErr
+		}
 		out = append(out, e)
 	}
 	return out, nil

@@ -167,11 +167,17 @@ type Store interface {
 	Corp(ctx context.Context, id string) (*Corp, error)
 	// UpdateCorp applies fn to the corp atomically and returns the result. A
 	// missing corp is created: fn then sees a Corp with only ID set. If fn
-	// returns an error nothing is written and that error is returned.
+	// returns an error nothing is written and that error is returned. fn may
+	// run more than once (Redis retries when another writer won), so it must
+	// only change c.
 	UpdateCorp(ctx context.Context, id string, fn func(c *Corp) error) (*Corp, error)
 	// PublishCorpChange tells every replica that corp id changed (for
 	// example it was revoked); SubscribeCorpChanges calls fn for each change
-	// until ctx is done.
+	// until ctx is done. SubscribeCorpChanges returns once the subscription
+	// is active (or with the error that kept it from becoming so); fn then
+	// runs on one goroutine. Changes may arrive out of order, and fn("")
+	// means some may have been missed (Redis resubscribed after losing its
+	// connection): treat every corp as changed.
 	PublishCorpChange(ctx context.Context, id string) error
 	SubscribeCorpChanges(ctx context.Context, fn func(id string)) error
 
@@ -181,15 +187,20 @@ type Store interface {
 	PutUser(ctx context.Context, u *User) (*User, error)
 
 	// CreateTask stores a new task (ErrExists if its id is taken) and indexes
-	// its FlowID when set.
+	// its FlowID when set. CreatedAt and UpdatedAt are set when zero.
 	CreateTask(ctx context.Context, t *Task) error
 	Task(ctx context.Context, id string) (*Task, error)
-	// UpdateTask applies fn atomically; the flow index follows FlowID.
+	// UpdateTask applies fn atomically; the flow index follows FlowID and the
+	// instance index follows CorpID and InstanceID. Like UpdateCorp's, fn may
+	// run more than once.
 	UpdateTask(ctx context.Context, id string, fn func(t *Task) error) (*Task, error)
 	TaskByFlow(ctx context.Context, flowID string) (*Task, error)
+	// TasksByInstance returns the corp's tasks linked to a DingTalk approval
+	// instance, oldest first; none is an empty result, not ErrNotFound.
 	TasksByInstance(ctx context.Context, corpID, instanceID string) ([]*Task, error)
 	// AppendLog adds e to the task's log unless an entry with e.Key is there;
-	// it reports whether e was added.
+	// it reports whether e was added. An entry with an empty Key is always
+	// added.
 	AppendLog(ctx context.Context, taskID string, e LogEntry) (bool, error)
 	Logs(ctx context.Context, taskID string) ([]LogEntry, error)
 
@@ -206,23 +217,28 @@ type Store interface {
 	// ReleaseQuota gives back n taken by UseQuota (for a call that failed).
 	ReleaseQuota(ctx context.Context, corpID string, n int64) error
 
-	// FirstSeen records key for ttl and reports whether it was new.
+	// FirstSeen records key for ttl and reports whether it was new. A ttl of
+	// zero or less keeps the key forever.
 	FirstSeen(ctx context.Context, key string, ttl time.Duration) (bool, error)
 
 	// Allow reports whether one more call under key fits in limit calls per
-	// second (a shared GCRA/token bucket across replicas).
+	// second (a shared GCRA/token bucket across replicas, burst = limit). A
+	// limit of zero or less allows nothing.
 	Allow(ctx context.Context, key string, limit int) (bool, error)
 
-	// Enqueue adds e to the outbox.
+	// Enqueue adds e to the outbox (ErrExists if its ID is taken). An empty
+	// ID is set to a random one, a zero CreatedAt to now.
 	Enqueue(ctx context.Context, e *Event) error
 	// Claim leases up to max deliverable events: for each key only the
 	// oldest event, only when its NextAt has come, and only if no other
 	// claimant holds it. A lease lasts until Ack, Retry or lease expiry.
 	Claim(ctx context.Context, now time.Time, lease time.Duration, max int) ([]*Event, error)
-	// Ack removes a delivered event.
+	// Ack removes a delivered event; acking one that is gone is not an
+	// error.
 	Ack(ctx context.Context, e *Event) error
 	// Retry releases the lease and schedules e again at next, recording
-	// the attempt and its error.
+	// the attempt and its error, and updates e to match (ErrNotFound if e
+	// is gone).
 	Retry(ctx context.Context, e *Event, next time.Time, lastErr string) error
 	OutboxStats(ctx context.Context, now time.Time) (OutboxStats, error)
 

@@ -1,0 +1,132 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"esign-gateway/service/store/redistest"
+)
+
+func TestRedisConfigDefaults(t *testing.T) {
+	o := RedisConfig{}.options()
+	for _, tc := range []struct {
+		name      string
+		got, want time.Duration
+	}{
+		{"DialTimeout", o.DialTimeout, 200 * time.Millisecond},
+		{"ReadTimeout", o.ReadTimeout, 100 * time.Millisecond},
+		{"WriteTimeout", o.WriteTimeout, 100 * time.Millisecond},
+		{"PoolTimeout", o.PoolTimeout, 150 * time.Millisecond},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("%s = %v, want %v", tc.name, tc.got, tc.want)
+		}
+	}
+	if o.MaxRetries != 1 || o.DialerRetries != 1 || !o.ContextTimeoutEnabled {
+		t.Errorf("MaxRetries = %d, DialerRetries = %d, ContextTimeoutEnabled = %v; want 1, 1, true",
+			o.MaxRetries, o.DialerRetries, o.ContextTimeoutEnabled)
+	}
+	if got := (RedisConfig{MaxRetries: -1}).options().MaxRetries; got != -1 {
+		t.Errorf("MaxRetries(-1) = %d, want -1 (none)", got)
+	}
+	if p := NewRedis(nil, "").p; p != DefaultRedisPrefix {
+		t.Errorf("default prefix = %q, want %q", p, DefaultRedisPrefix)
+	}
+}
+
+// TestRedisOutage kills Redis under a live store: calls must fail fast with
+// a backend error (never a sentinel such as ErrNotFound, which would be a
+// wrong answer), and work again once Redis is back, subscription included.
+func TestRedisOutage(t *testing.T) {
+	srv := redistest.Start(t)
+	r, err := OpenRedis(RedisConfig{Addrs: []string{srv.Addr()}, Prefix: "outage:"}) // production timeouts
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	ctx := context.Background()
+	if err := r.CreateTask(ctx, &Task{ID: "t1", CorpID: "c1", FlowID: "f1"}); err != nil {
+		t.Fatal(err)
+	}
+	changes := make(chan string, 16)
+	subCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	if err := r.SubscribeCorpChanges(subCtx, func(id string) { changes <- id }); err != nil {
+		t.Fatal(err)
+	}
+
+	srv.Kill()
+	calls := []struct {
+		name string
+		call func() error
+	}{
+		{"Ping", func() error { return r.Ping(ctx) }},
+		{"Task", func() error { _, err := r.Task(ctx, "t1"); return err }},
+		{"TaskByFlow", func() error { _, err := r.TaskByFlow(ctx, "f1"); return err }},
+		{"Corp", func() error { _, err := r.Corp(ctx, "c1"); return err }},
+		{"UpdateCorp", func() error { _, err := r.UpdateCorp(ctx, "c1", func(*Corp) error { return nil }); return err }},
+		{"CreateTask", func() error { return r.CreateTask(ctx, &Task{ID: "t2"}) }},
+		{"AppendLog", func() error { _, err := r.AppendLog(ctx, "t1", LogEntry{Key: "k"}); return err }},
+		{"UseQuota", func() error { return r.UseQuota(ctx, "c1", 1) }},
+		{"FirstSeen", func() error { _, err := r.FirstSeen(ctx, "k", time.Minute); return err }},
+		{"Allow", func() error { _, err := r.Allow(ctx, "k", 5); return err }},
+		{"Claim", func() error { _, err := r.Claim(ctx, time.Now(), time.Minute, 10); return err }},
+		{"PublishCorpChange", func() error { return r.PublishCorpChange(ctx, "c1") }},
+	}
+	for _, c := range calls {
+		start := time.Now()
+		err := c.call()
+		elapsed := time.Since(start)
+		t.Logf("%s with Redis down: %v after %v", c.name, err, elapsed)
+		if err == nil || errors.Is(err, ErrNotFound) || errors.Is(err, ErrExists) || errors.Is(err, ErrNoQuota) {
+			t.Errorf("%s with Redis down: err = %v, want a backend error", c.name, err)
+		}
+		if elapsed > 300*time.Millisecond {
+			t.Errorf("%s with Redis down took %v, want < 300ms", c.name, elapsed)
+		}
+	}
+
+	srv.Restart()
+	// go-redis fails dials fast for up to a second after a burst of dial
+	// errors, until its background probe reconnects.
+	waitFor(t, 5*time.Second, func() bool { return r.Ping(ctx) == nil })
+	if _, err := r.UpdateCorp(ctx, "c1", func(c *Corp) error { c.Epoch++; return nil }); err != nil {
+		t.Errorf("UpdateCorp after restart: %v", err)
+	}
+	if err := r.CreateTask(ctx, &Task{ID: "t3", FlowID: "f3"}); err != nil {
+		t.Errorf("CreateTask after restart: %v", err)
+	}
+
+	// The subscription reconnects by itself and says so with "".
+	select {
+	case id := <-changes:
+		if id != "" {
+			t.Errorf("first change after restart = %q, want the resubscribed signal", id)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("subscription did not resubscribe within 5s")
+	}
+	if err := r.PublishCorpChange(ctx, "c7"); err != nil {
+		t.Fatal(err)
+	}
+	if id := nextChange(t, changes); id != "c7" {
+		t.Errorf("change after restart = %q, want c7", id)
+	}
+}
+
+// waitFor polls cond until it holds or timeout passes.
+func waitFor(t *testing.T, timeout time.Duration, cond func() bool) {
+	t.Helper()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(timeout)
+	for !cond() {
+		select {
+		case <-tick.C:
+		case <-deadline:
+			t.Fatalf("condition not met within %v", timeout)
+		}
+	}
+}
