@@ -23,24 +23,15 @@ func (s *Service) FlowDetail(ctx context.Context, taskID string) (*dingtalk.Flow
 		return nil, err
 	}
 	var (
-		wg      sync.WaitGroup
-		flow    *esign.Flow
-		signers []esign.Signer
-		logs    []store.LogEntry
-		fErr    error
-		sErr    error
-		lErr    error
+		logs []store.LogEntry
+		lErr error
+		done = make(chan struct{})
 	)
-	wg.Add(3)
-	go func() { defer wg.Done(); flow, fErr = s.esign.Flow(ctx, t.FlowID) }()
-	go func() { defer wg.Done(); signers, sErr = s.esign.Signers(ctx, t.FlowID) }()
-	go func() { defer wg.Done(); logs, lErr = s.store.Logs(ctx, t.ID) }()
-	wg.Wait()
-	if fErr != nil {
-		return nil, s.upstreamError("flow_detail", fErr)
-	}
-	if sErr != nil {
-		return nil, s.upstreamError("flow_signers", sErr)
+	go func() { defer close(done); logs, lErr = s.store.Logs(ctx, t.ID) }()
+	flow, signers, err := s.flowAndSigners(ctx, t.FlowID)
+	<-done
+	if err != nil {
+		return nil, err
 	}
 	if lErr != nil {
 		return nil, storeError(lErr, nil)
@@ -63,6 +54,26 @@ func (s *Service) FlowDetail(ctx context.Context, taskID string) (*dingtalk.Flow
 		out.Logs[i] = dingtalk.Log{LogType: l.LogType, OperateDescription: l.Description, OperateTime: l.OperateTime, OperatorAccountName: l.OperatorName}
 	}
 	return out, nil
+}
+
+// flowAndSigners fetches a flow and its signers from e签宝 at once.
+func (s *Service) flowAndSigners(ctx context.Context, flowID string) (*esign.Flow, []esign.Signer, error) {
+	var (
+		wg      sync.WaitGroup
+		signers []esign.Signer
+		sErr    error
+	)
+	wg.Add(1)
+	go func() { defer wg.Done(); signers, sErr = s.esign.Signers(ctx, flowID) }()
+	flow, fErr := s.esign.Flow(ctx, flowID)
+	wg.Wait()
+	if fErr != nil {
+		return nil, nil, s.upstreamError("flow_detail", fErr)
+	}
+	if sErr != nil {
+		return nil, nil, s.upstreamError("flow_signers", sErr)
+	}
+	return flow, signers, nil
 }
 
 // reconcile records what e签宝 shows but the log lacks: signers that signed
@@ -90,6 +101,10 @@ func (s *Service) reconcile(ctx context.Context, t *store.Task, flow *esign.Flow
 	for _, e := range add {
 		if have[e.Key] {
 			continue
+		}
+		// Seen here before any callback: the ISV still hears of it.
+		if err := s.pushChange(ctx, t, e, flow.FlowStatus, nil); err != nil {
+			return nil, err
 		}
 		if _, err := s.store.AppendLog(ctx, t.ID, e); err != nil {
 			return nil, storeError(err, nil)
@@ -162,21 +177,9 @@ func (s *Service) SignDetail(ctx context.Context, taskID string) (*dingtalk.Sign
 	if err != nil {
 		return nil, err
 	}
-	var (
-		wg         sync.WaitGroup
-		flow       *esign.Flow
-		signers    []esign.Signer
-		fErr, sErr error
-	)
-	wg.Add(2)
-	go func() { defer wg.Done(); flow, fErr = s.esign.Flow(ctx, t.FlowID) }()
-	go func() { defer wg.Done(); signers, sErr = s.esign.Signers(ctx, t.FlowID) }()
-	wg.Wait()
-	if fErr != nil {
-		return nil, s.upstreamError("flow_detail", fErr)
-	}
-	if sErr != nil {
-		return nil, s.upstreamError("flow_signers", sErr)
+	flow, signers, err := s.flowAndSigners(ctx, t.FlowID)
+	if err != nil {
+		return nil, err
 	}
 	out := &dingtalk.SignDetail{BusinessScene: flow.BusinessScene, FlowStatus: flow.FlowStatus, Signers: make([]dingtalk.SignerState, len(signers))}
 	for i, sg := range signers {
