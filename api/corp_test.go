@@ -1,0 +1,93 @@
+package api_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"esign-gateway/api/apitest"
+)
+
+// TestRevocationAcrossReplicas: two gateways on one Redis; a token revoked
+// through one is refused by the other within one second.
+func TestRevocationAcrossReplicas(t *testing.T) {
+	a := apitest.New(t, apitest.Options{Store: "redis"})
+	b := apitest.New(t, apitest.Options{Store: "redis", RedisAddr: a.RedisAddr, Emulator: a.Emulator})
+	tok := a.Token(apitest.CorpB)
+	if res := b.Do("GET", "/v2.0/esign/margins", tok, nil); res.Status != 200 {
+		t.Fatalf("replica b before cancel: %d %s", res.Status, res.Raw)
+	}
+	if res := a.Do("POST", "/v2.0/esign/auths/cancel", tok, nil); res.Status != 200 {
+		t.Fatalf("cancel on a: %d %s", res.Status, res.Raw)
+	}
+	start := time.Now()
+	deadline := start.Add(time.Second)
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		res := b.Do("GET", "/v2.0/esign/margins", tok, nil)
+		if res.Status == 400 && res.JSON["code"] == "InvalidAuthentication" {
+			t.Logf("refused by replica b %v after the cancel", time.Since(start))
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("replica b still accepts the revoked token after 1s: %d %s", res.Status, res.Raw)
+		}
+		<-tick.C
+	}
+}
+
+// TestOrdersAndQuota: orders are idempotent per orderId and corp, a reused
+// orderId with another body is a 409, margin is bought minus used, and a
+// corp without quota cannot create a flow (nothing is created upstream).
+func TestOrdersAndQuota(t *testing.T) {
+	for _, kind := range apitest.Stores {
+		t.Run(kind, func(t *testing.T) {
+			g := apitest.New(t, apitest.Options{Store: kind})
+			tokA, tokB := g.Token(apitest.CorpA), g.Token(apitest.CorpB)
+			order := map[string]any{"itemCode": "c1", "itemName": "套餐", "orderId": "o-1", "payFee": 100, "quantity": 10, "orderCreateTime": 1700000000000}
+			first := g.Do("POST", "/v2.0/esign/orders/channel", tokA, order)
+			again := g.Do("POST", "/v2.0/esign/orders/channel", tokA, order)
+			if first.Status != 200 || again.JSON["esignOrderId"] != first.JSON["esignOrderId"] {
+				t.Fatalf("retry of an order: %s / %s", first.Raw, again.Raw)
+			}
+			order["quantity"] = 11
+			if res := g.Do("POST", "/v2.0/esign/orders/channel", tokA, order); res.Status != 409 || res.JSON["code"] != "invalidRequest.duplicateClientToken" {
+				t.Errorf("reused orderId with another body: %d %s", res.Status, res.Raw)
+			}
+			// Another corp's orderId space is its own.
+			other := g.Do("POST", "/v2.0/esign/orders/channel", tokB, order)
+			if other.Status != 200 || other.JSON["esignOrderId"] == first.JSON["esignOrderId"] {
+				t.Errorf("corp B with corp A's orderId: %d %s", other.Status, other.Raw)
+			}
+			margin := func(tok string) float64 {
+				return g.Do("GET", "/v2.0/esign/margins", tok, nil).JSON["margin"].(float64)
+			}
+			if m := margin(tokA); m != 110 {
+				t.Errorf("margin %v, want 100 initial + 10 bought", m)
+			}
+			g.CreateFlow(tokA, nil)
+			if m := margin(tokA); m != 109 {
+				t.Errorf("margin after a flow %v, want 109", m)
+			}
+			// Use up corp B's quota (100 initial + 11), then one more is refused upstream-free.
+			if err := g.Store.UseQuota(context.Background(), apitest.CorpB, 111); err != nil {
+				t.Fatal(err)
+			}
+			file := g.Upload(tokB, "x.pdf", apitest.PDF)
+			before := g.Emulator.CallCount("/api/v2/signflows/createFlowOneStep")
+			res := g.Do("POST", "/v2.0/esign/process/startAtOnce", tokB, map[string]any{"taskName": "t", "initiatorUserId": "u1",
+				"files":        []map[string]any{{"fileId": file, "fileName": "x.pdf", "fileType": 1}},
+				"participants": []map[string]any{{"accountType": "DING_USER", "userId": "u2", "signRequirements": "2"}}})
+			if res.Status != 400 || res.JSON["code"] != "invalidRequest.quotaNotEnough" {
+				t.Errorf("no quota: %d %s", res.Status, res.Raw)
+			}
+			if n := g.Emulator.CallCount("/api/v2/signflows/createFlowOneStep") - before; n != 0 {
+				t.Errorf("%d flows created upstream without quota", n)
+			}
+			if m := margin(tokB); m != 0 {
+				t.Errorf("margin %v, want 0", m)
+			}
+		})
+	}
+}
