@@ -74,4 +74,3 @@ var errPlain = &plainErr{}
 type plainErr struct{}
 
 func (*plainErr) Error() string { return "store exploded at 10.0.0.7" }
-
