@@ -109,6 +109,7 @@ func defaults() map[string]any {
 		"dingtalk.token_ttl":          "7200s",
 		"dingtalk.signing_keys":       []string{},
 		"dingtalk.allow_private_urls": false,
+		"dingtalk.initial_quota":      0,
 		"admin.token":                 "",
 		"log.format":                  "json",
 		"log.level":                   "info",
@@ -165,6 +166,7 @@ func main() {
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
+	gin.SetMode(gin.ReleaseMode)
 	cmd := "serve"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
