@@ -52,6 +52,14 @@ func (r *UploadURLRequest) Validate() error {
 	return nil
 }
 
+// ValidateV1 adds esign_1.0's required convert2Pdf (optional in esign_2.0).
+func (r *UploadURLRequest) ValidateV1() error {
+	if r.Convert2Pdf == nil {
+		return Field("convert2Pdf")
+	}
+	return r.Validate()
+}
+
 // ChannelOrderRequest is ChannelOrder/ChannelOrders (分润模式).
 type ChannelOrderRequest struct {
 	ItemCode        string `json:"itemCode"`
