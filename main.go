@@ -52,6 +52,7 @@ type Config struct {
 		Addr            string        `mapstructure:"addr"`
 		PublicURL       string        `mapstructure:"public_url"`
 		ShutdownTimeout time.Duration `mapstructure:"shutdown_timeout"`
+		ShutdownDelay   time.Duration `mapstructure:"shutdown_delay"`
 		BodyLimit       int64         `mapstructure:"body_limit"`
 	} `mapstructure:"server"`
 	Store struct {
@@ -70,14 +71,28 @@ type Config struct {
 		SigningKeys      []string      `mapstructure:"signing_keys"`
 		AllowPrivateURLs bool          `mapstructure:"allow_private_urls"`
 		InitialQuota     int64         `mapstructure:"initial_quota"`
+		RevocationStale  time.Duration `mapstructure:"revocation_stale"`
 	} `mapstructure:"dingtalk"`
 	Admin struct {
 		Token string `mapstructure:"token"`
 	} `mapstructure:"admin"`
+	Cache struct {
+		TTL time.Duration `mapstructure:"ttl"`
+	} `mapstructure:"cache"`
+	Debug struct {
+		Addr string `mapstructure:"addr"`
+	} `mapstructure:"debug"`
+	RateLimit struct {
+		Default int            `mapstructure:"default"`
+		PerAPI  map[string]int `mapstructure:"per_api"`
+	} `mapstructure:"ratelimit"`
 	Log struct {
 		Format string `mapstructure:"format"`
 		Level  string `mapstructure:"level"`
 	} `mapstructure:"log"`
+	// demo is set by the demo command only (never by config): the API
+	// Explorer prefills the demo app's credentials.
+	demo *api.DemoInfo
 }
 
 // defaults lists every key with its default. Viper only lets environment
@@ -88,6 +103,7 @@ func defaults() map[string]any {
 		"server.addr":                 ":8080",
 		"server.public_url":           "http://127.0.0.1:8080",
 		"server.shutdown_timeout":     "15s",
+		"server.shutdown_delay":       "0s",
 		"server.body_limit":           1 << 20,
 		"store.driver":                "embedded",
 		"store.path":                  "esign-gateway.db",
@@ -110,7 +126,12 @@ func defaults() map[string]any {
 		"dingtalk.signing_keys":       []string{},
 		"dingtalk.allow_private_urls": false,
 		"dingtalk.initial_quota":      0,
+		"dingtalk.revocation_stale":   "30s",
+		"ratelimit.default":           api.DefaultRateLimit,
+		"ratelimit.per_api":           map[string]int{},
 		"admin.token":                 "",
+		"cache.ttl":                   "2s",
+		"debug.addr":                  "",
 		"log.format":                  "json",
 		"log.level":                   "info",
 	}
@@ -134,7 +155,7 @@ func loadConfig(file string) (*Config, error) {
 		}
 	}
 	var cfg Config
-	hook := mapstructure.ComposeDecodeHookFunc(jsonStringHook, mapstructure.StringToTimeDurationHookFunc(), mapstructure.StringToSliceHookFunc(","))
+	hook := mapstructure.ComposeDecodeHookFunc(jsonStringHook, jsonMapHook, mapstructure.StringToTimeDurationHookFunc(), mapstructure.StringToSliceHookFunc(","))
 	if err := v.Unmarshal(&cfg, viper.DecodeHook(hook)); err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
@@ -225,6 +246,10 @@ type gateway struct {
 	svc     *service.Service
 	handler http.Handler
 	ready   atomic.Bool
+	metrics *api.Metrics
+	// after waits out server.shutdown_delay; nil means time.After (tests
+	// hold it open to probe the draining gateway).
+	after func(time.Duration) <-chan time.Time
 }
 
 func build(ctx context.Context, cfg *Config, log *slog.Logger) (*gateway, error) {
@@ -238,8 +263,11 @@ func build(ctx context.Context, cfg *Config, log *slog.Logger) (*gateway, error)
 			st.Close()
 		}
 	}()
+	metrics := api.NewMetrics(api.MetricsConfig{Version: buildVersion()})
+	st = store.Instrumented(st, metrics.ObserveStore)
 	ecfg := cfg.Esign.Config
 	ecfg.Logger = log
+	ecfg.Observe = metrics.ObserveUpstream
 	ec, err := esign.New(ecfg)
 	if err != nil {
 		return nil, err
@@ -253,25 +281,27 @@ func build(ctx context.Context, cfg *Config, log *slog.Logger) (*gateway, error)
 		return nil, err
 	}
 	svc, err := service.New(service.Config{PublicURL: cfg.Server.PublicURL, CallbackPath: cfg.Esign.CallbackPath,
-		Apps: cfg.Dingtalk.Apps, DemoQuota: cfg.Dingtalk.InitialQuota, Log: log}, st, ec, tokens)
+		CallbackAppID: cfg.Esign.AppID, CallbackSecret: cfg.Esign.AppSecret, CallbackWindow: cfg.Esign.CallbackWindow,
+		Apps: cfg.Dingtalk.Apps, DemoQuota: cfg.Dingtalk.InitialQuota, Log: log,
+		AllowPrivateURLs: cfg.Dingtalk.AllowPrivateURLs, RevocationStale: cfg.Dingtalk.RevocationStale,
+		CacheTTL: cfg.Cache.TTL, OnPush: metrics.OutboxDelivery}, st, ec, tokens)
 	if err != nil {
 		return nil, err
 	}
-	g := &gateway{store: st, svc: svc}
-	g.handler = api.NewRouter(api.Deps{Service: svc, Log: log, AdminToken: cfg.Admin.Token,
-		BodyLimit: cfg.Server.BodyLimit, Ready: g.readyCheck})
+	metrics.Watch(svc)
+	g := &gateway{store: st, svc: svc, metrics: metrics}
+	g.handler = api.NewRouter(api.Deps{Service: svc, Log: log, AdminToken: cfg.Admin.Token, CallbackPath: cfg.Esign.CallbackPath,
+		BodyLimit: cfg.Server.BodyLimit, Ready: g.readyCheck, Metrics: metrics, Version: buildVersion(),
+		RateLimit: api.RateLimit{Default: cfg.RateLimit.Default, PerAPI: cfg.RateLimit.PerAPI}, Demo: cfg.demo})
 	ok = true
 	return g, nil
 }
 
-func (g *gateway) readyCheck(ctx context.Context) error {
+// readyCheck is the lifecycle part of /readyz (api.Deps.Ready); the
+// router checks the store and the e签宝 breaker itself.
+func (g *gateway) readyCheck(context.Context) error {
 	if !g.ready.Load() {
 		return errors.New("starting or shutting down")
-	}
-	ctx, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
-	defer cancel()
-	if err := g.store.Ping(ctx); err != nil {
-		return fmt.Errorf("store: %w", err)
 	}
 	return nil
 }
@@ -332,6 +362,11 @@ func serve(ctx context.Context, cfg *Config, started func(g *gateway, addr strin
 	bg, cancelBG := context.WithCancel(context.Background())
 	defer cancelBG()
 	go g.svc.Run(bg)
+	if cfg.Debug.Addr != "" {
+		if err := serveDebug(bg, cfg.Debug.Addr, log); err != nil {
+			return err
+		}
+	}
 	srv := &http.Server{Handler: g.handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -345,13 +380,7 @@ func serve(ctx context.Context, cfg *Config, started func(g *gateway, addr strin
 		return err
 	case <-ctx.Done():
 	}
-	// Readiness goes false first so load balancers stop sending, then
-	// in-flight requests get shutdown_timeout to finish, then the store closes.
-	g.ready.Store(false)
-	log.Info("shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), cfg.Server.ShutdownTimeout)
-	defer cancel()
-	return srv.Shutdown(sctx)
+	return g.drain(srv, cfg, log)
 }
 
 func mintToken(ctx context.Context, cfg *Config, appKey, corpID string, out io.Writer) error {
@@ -409,19 +438,46 @@ func demo(ctx context.Context, addr, esignAddr string, out io.Writer) error {
 	cfg.Log.Format = "text"
 	cfg.Dingtalk.AllowPrivateURLs = true
 	cfg.Dingtalk.InitialQuota = 100
+	cfg.demo = &api.DemoInfo{SuiteKey: demoSuiteKey, SuiteSecret: demoSuiteSecret, CorpID: demoCorp}
+	// The demo app's fixed event keys (README): what the ISV would get from
+	// DingTalk's console, used to seal the events pushed to its noticeUrl.
+	const (
+		eventToken  = "demo-event-token"
+		eventAESKey = "ZGVtby1ldmVudC1hZXMta2V5LWVzaWduLWdhdGV3YXk" // base64 of "demo-event-aes-key-esign-gateway"
+	)
 	cfg.Dingtalk.Apps = []service.App{{Key: demoSuiteKey, Secret: demoSuiteSecret, Type: service.AppISVEnterprise,
-		Corps: []string{demoCorp, demoCorp2}}}
+		Corps: []string{demoCorp, demoCorp2}, EventToken: eventToken, EventAESKey: eventAESKey}}
+	// A demo ISV: the noticeUrl of the demo corp, printing every event it
+	// decrypts.
+	crypto, err := dingtalk.NewEventCrypto(eventToken, eventAESKey, demoSuiteKey)
+	if err != nil {
+		return err
+	}
+	isvLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	isv := &http.Server{ReadHeaderTimeout: 5 * time.Second, Handler: &dingtalk.EventReceiver{Crypto: crypto,
+		OnEvent: func(plain []byte) { fmt.Fprintf(out, "ISV received event: %s\n", plain) }}}
+	go isv.Serve(isvLn)
+	defer isv.Close()
+	noticeURL := "http://" + isvLn.Addr().String() + "/isv/events"
 	return serve(ctx, cfg, func(g *gateway, bound string) {
 		tok, err := g.svc.MintToken(ctx, demoSuiteKey, demoCorp)
 		if err != nil {
 			fmt.Fprintln(out, "demo: token:", err)
 			return
 		}
-		printDemo(out, "http://"+bound, emuURL, tok.AccessToken)
+		// As if the ISV had called CreateDevelopers, so events flow at once.
+		if _, err := g.store.UpdateCorp(ctx, demoCorp, func(c *store.Corp) error { c.NoticeURL = noticeURL; return nil }); err != nil {
+			fmt.Fprintln(out, "demo: noticeUrl:", err)
+			return
+		}
+		printDemo(out, "http://"+bound, emuURL, tok.AccessToken, noticeURL, eventToken, eventAESKey)
 	}, out)
 }
 
-func printDemo(out io.Writer, base, emuURL, token string) {
+func printDemo(out io.Writer, base, emuURL, token, noticeURL, eventToken, eventAESKey string) {
 	fmt.Fprintf(out, `
 esign-gateway demo is ready at %[1]s (e签宝 emulator at %[2]s)
   suiteKey %[4]s  suiteSecret %[5]s  corps %[6]s, %[7]s (any non-empty suiteTicket)
@@ -442,5 +498,12 @@ Try:
   curl -s %[1]s/v2.0/esign/signTasks/<taskId> -H "x-acs-dingtalk-access-token: $TOKEN"
   curl -s %[1]s/v2.0/esign/flowTasks/<taskId>/docs -H "x-acs-dingtalk-access-token: $TOKEN"
   curl -s %[1]s/readyz
-`, base, emuURL, token, demoSuiteKey, demoSuiteSecret, demoCorp, demoCorp2, demoAdminToken)
+
+Sign (the flow moves from 1 签署中 to 2 完成; the logs above fill in):
+  curl -s -X POST %[1]s/v2.0/esign/process/executeUrls -H "x-acs-dingtalk-access-token: $TOKEN" -H 'content-type: application/json' \
+    -d '{"taskId":"<taskId>","account":"u2"}'      # open pcUrl in a browser and press 签署
+  e签宝 calls back %[1]s/esign/callback; every change is pushed, encrypted, to %[6]s's noticeUrl,
+  the demo ISV at %[9]s (event_token %[10]s, event_aes_key %[11]s),
+  which prints each decrypted event as "ISV received event: {...}".
+`, base, emuURL, token, demoSuiteKey, demoSuiteSecret, demoCorp, demoCorp2, demoAdminToken, noticeURL, eventToken, eventAESKey)
 }

@@ -41,7 +41,8 @@ func flatten(prefix string, m map[string]any, out map[string]bool) {
 		if prefix != "" {
 			key = prefix + "." + k
 		}
-		if sub, ok := v.(map[string]any); ok {
+		// An empty map is a key of its own (ratelimit.per_api: {}).
+		if sub, ok := v.(map[string]any); ok && len(sub) > 0 {
 			flatten(key, sub, out)
 			continue
 		}
@@ -53,7 +54,7 @@ func flatten(prefix string, m map[string]any, out map[string]bool) {
 // file at all and checks that the value reaches the Config (viper#761).
 func TestEnvOverridesEveryKey(t *testing.T) {
 	env := map[string]string{
-		"server.addr": "127.0.0.1:9999", "server.public_url": "https://gw.example.com", "server.shutdown_timeout": "7s",
+		"server.addr": "127.0.0.1:9999", "server.public_url": "https://gw.example.com", "server.shutdown_timeout": "7s", "server.shutdown_delay": "3s",
 		"server.body_limit": "2048", "store.driver": "redis", "store.path": "/tmp/x.db",
 		"store.redis.addrs": "a:1,b:2,c:3", "store.redis.master_name": "mymaster", "store.redis.password": "pw",
 		"store.redis.db": "3", "store.redis.prefix": "p:", "esign.base_url": "http://e", "esign.app_id": "app",
@@ -62,7 +63,9 @@ func TestEnvOverridesEveryKey(t *testing.T) {
 		"dingtalk.apps":      `[{"key":"k","secret":"s","type":"isv_enterprise","corps":["c1","c2"],"event_token":"et"}]`,
 		"dingtalk.token_ttl": "60s", "dingtalk.signing_keys": "k1:0123456789abcdef0123456789abcdef",
 		"dingtalk.allow_private_urls": "true", "dingtalk.initial_quota": "5",
+		"dingtalk.revocation_stale": "3s", "ratelimit.default": "7", "ratelimit.per_api": `{"/v2.0/esign/process/startAtOnce":5}`,
 		"admin.token": "adm", "log.format": "text", "log.level": "debug",
+		"cache.ttl": "5s", "debug.addr": "127.0.0.1:6060",
 	}
 	var keys []string
 	for k := range defaults() {
@@ -87,6 +90,7 @@ func TestEnvOverridesEveryKey(t *testing.T) {
 		{"server.addr", cfg.Server.Addr, "127.0.0.1:9999"},
 		{"server.public_url", cfg.Server.PublicURL, "https://gw.example.com"},
 		{"server.shutdown_timeout", cfg.Server.ShutdownTimeout, 7 * time.Second},
+		{"server.shutdown_delay", cfg.Server.ShutdownDelay, 3 * time.Second},
 		{"server.body_limit", cfg.Server.BodyLimit, int64(2048)},
 		{"store.driver", cfg.Store.Driver, "redis"},
 		{"store.path", cfg.Store.Path, "/tmp/x.db"},
@@ -109,7 +113,12 @@ func TestEnvOverridesEveryKey(t *testing.T) {
 		{"dingtalk.signing_keys", strings.Join(cfg.Dingtalk.SigningKeys, ","), "k1:0123456789abcdef0123456789abcdef"},
 		{"dingtalk.allow_private_urls", cfg.Dingtalk.AllowPrivateURLs, true},
 		{"dingtalk.initial_quota", cfg.Dingtalk.InitialQuota, int64(5)},
+		{"dingtalk.revocation_stale", cfg.Dingtalk.RevocationStale, 3 * time.Second},
+		{"ratelimit.default", cfg.RateLimit.Default, 7},
+		{"ratelimit.per_api", len(cfg.RateLimit.PerAPI) == 1 && cfg.RateLimit.PerAPI["/v2.0/esign/process/startAtOnce"] == 5, true},
 		{"admin.token", cfg.Admin.Token, "adm"},
+		{"cache.ttl", cfg.Cache.TTL, 5 * time.Second},
+		{"debug.addr", cfg.Debug.Addr, "127.0.0.1:6060"},
 		{"log.format", cfg.Log.Format, "text"},
 		{"log.level", cfg.Log.Level, "debug"},
 	}

@@ -7,14 +7,28 @@ import (
 	"esign-gateway/service"
 )
 
-// uploadURL handles POST /v1.0/esign/files/getUploadUrl and
-// POST /v2.0/esign/files/uploadUrls.
+// uploadURLV1 handles POST /v1.0/esign/files/getUploadUrl.
+func (h handlers) uploadURLV1(c *gin.Context) (any, error) {
+	var req dingtalk.UploadURLRequest
+	if err := bindJSON(c, &req); err != nil {
+		return nil, err
+	}
+	return h.svc.UploadURL(c.Request.Context(), &req, req.ValidateV1)
+}
+
+// uploadURL handles POST /v2.0/esign/files/uploadUrls.
 func (h handlers) uploadURL(c *gin.Context) (any, error) {
 	var req dingtalk.UploadURLRequest
 	if err := bindJSON(c, &req); err != nil {
 		return nil, err
 	}
-	return h.svc.UploadURL(c.Request.Context(), &req)
+	return h.svc.UploadURL(c.Request.Context(), &req, req.Validate)
+}
+
+// missingID answers a path whose id segment is empty (the SDK sends
+// /files/ for an empty fileId) with the parameter error naming the field.
+func missingID(field string) gin.HandlerFunc {
+	return func(c *gin.Context) { _ = c.Error(dingtalk.Field(field)) }
 }
 
 // fileInfo handles GET /v1.0/esign/files/:fileId and GET /v2.0/esign/files/:fileId.

@@ -5,7 +5,7 @@ import (
 	"crypto/subtle"
 	"log/slog"
 	"net/http"
-	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -22,14 +22,35 @@ type Deps struct {
 	AdminToken string
 	// BodyLimit caps request bodies in bytes; 0 means 1 MiB.
 	BodyLimit int64
-	// Ready reports whether the gateway can take traffic (GET /readyz).
+	// Ready reports an error while the process is starting or shutting
+	// down; /readyz then answers 503 with checks.shutdown true. nil means
+	// always up. The store and the e签宝 breaker are checked by /readyz itself.
 	Ready func(ctx context.Context) error
+	// Metrics, if set, instruments requests and token checks and is served
+	// at /metrics.
+	Metrics *Metrics
+	// Version is the build's version for /admin/status.
+	Version string
+	// Now is the clock of /admin/status (uptime); nil means time.Now.
+	Now func() time.Time
+	// CallbackPath is where e签宝 callbacks arrive; empty means
+	// /esign/callback. It must match service.Config.CallbackPath.
+	CallbackPath string
+	// RateLimit limits the e签宝 actions per app, corp and API; the zero
+	// value means DingTalk's default of 20 calls per second.
+	RateLimit RateLimit
+	// Demo, if set, is the demo app the API Explorer prefills (the demo
+	// command); nil means not a demo.
+	Demo *DemoInfo
 }
 
 // NewRouter returns the gateway's router with every route.
 func NewRouter(d Deps) *gin.Engine {
 	if d.BodyLimit <= 0 {
 		d.BodyLimit = 1 << 20
+	}
+	if d.CallbackPath == "" {
+		d.CallbackPath = "/esign/callback"
 	}
 	h := handlers{svc: d.Service}
 	r := gin.New()
@@ -38,6 +59,8 @@ func NewRouter(d Deps) *gin.Engine {
 	r.Use(
 		middleware.RequestID("x-acs-request-id"),
 		middleware.Logger(middleware.LoggerConfig{Log: d.Log, Identity: identity}),
+		// Metrics too sit outside renderErrors, to see the final status.
+		d.Metrics.requestMetrics(),
 		renderErrors(), // outside Recovery, inside Logger: the log sees the final status
 		middleware.Recovery(),
 		middleware.BodyLimit(d.BodyLimit, dingtalk.ErrBodyTooLarge),
@@ -45,8 +68,11 @@ func NewRouter(d Deps) *gin.Engine {
 	r.NoRoute(notFound)
 	r.NoMethod(notFound)
 
-	r.GET("/livez", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
-	r.GET("/readyz", ready(d.Ready))
+	registerOps(r, d) // livez, readyz, healthz, metrics
+
+	// e签宝 callbacks: signed by e签宝, not DingTalk-authenticated.
+	r.POST(d.CallbackPath, h.esignCallback)
+	r.GET(d.CallbackPath, esignCallbackProbe)
 
 	oauth := r.Group("/v1.0/oauth2")
 	oauth.POST("/corpAccessToken", handle(h.corpToken))
@@ -54,8 +80,9 @@ func NewRouter(d Deps) *gin.Engine {
 	oauth.POST("/suiteAccessToken", handle(h.suiteToken))
 
 	// Every DingTalk e签宝 action, in contract order (dingtalk-contract.md §4).
-	auth := middleware.Auth(d.Service)
-	e1 := r.Group("/v1.0/esign", auth)
+	auth := middleware.Auth(d.Metrics.authenticator(d.Service))
+	limit := d.RateLimit.handler(d.Service, d.Log, d.Metrics)
+	e1 := r.Group("/v1.0/esign", auth, limit)
 	e1.POST("/auths/url", v1(h.authURL))                  // AuthUrl
 	e1.GET("/corps/auth/cancel", v1(h.cancelAuth))        // CancelCorpAuth
 	e1.POST("/orders/channel", v1(h.channelOrderV1))      // ChannelOrder
@@ -70,14 +97,14 @@ func NewRouter(d Deps) *gin.Engine {
 	e1.GET("/flows/sign/detail", v1(h.signDetailV1))      // GetFlowSignDetail
 	e1.POST("/process/start", v1(h.startURL))             // GetProcessStartUrl
 	e1.POST("/signs/notice/url", v1(h.signNoticeURL))     // GetSignNoticeUrl
-	e1.POST("/files/getUploadUrl", v1(h.uploadURL))       // GetUploadUrl
+	e1.POST("/files/getUploadUrl", v1(h.uploadURLV1))     // GetUploadUrl
 	e1.GET("/users/:userId", v1(h.userInfoV1))            // GetUserInfo
 	e1.POST("/users/realname", v1(h.userRealname))        // GetUserRealnameUrl
 	e1.GET("/flows/docs", v1(h.flowDocsV1))               // ListFlowDocs
 	e1.GET("/seals/approval/list", v1(h.sealApprovalsV1)) // ListSealApproval
 	e1.POST("/orders/resale", v1(h.orderResaleV1))        // OrderResale
 
-	e2 := r.Group("/v2.0/esign", auth)
+	e2 := r.Group("/v2.0/esign", auth, limit)
 	e2.GET("/approvals/:taskId", handle(h.approvalList))                    // ApprovalList
 	e2.POST("/auths/cancel", handle(h.cancelAuth))                          // CancelCorpAuth
 	e2.POST("/orders/channel", handle(h.channelOrders))                     // ChannelOrders
@@ -101,6 +128,16 @@ func NewRouter(d Deps) *gin.Engine {
 	e2.POST("/orders/resale", handle(h.resaleOrder))                        // ResaleOrder
 	e2.POST("/users/realnames", handle(h.userRealname))                     // UsersRealname
 
+	// An empty path id reaches these instead of a 404, so the client learns
+	// which field is missing (参数错误:<field>), as for query parameters.
+	e1.GET("/files/", missingID("fileId"))
+	e1.GET("/users/", missingID("userId"))
+	e2.GET("/files/", missingID("fileId"))
+	e2.GET("/users/", missingID("userId"))
+	e2.GET("/flowTasks/", missingID("taskId"))
+	e2.GET("/signTasks/", missingID("taskId"))
+	e2.GET("/approvals/", missingID("taskId"))
+
 	// Pages opened by browsers: consent, start, done.
 	r.GET("/pages/auth/:taskId", h.consentPage)
 	r.POST("/pages/auth/:taskId", h.consent)
@@ -111,7 +148,9 @@ func NewRouter(d Deps) *gin.Engine {
 	if d.AdminToken != "" {
 		admin := r.Group("/admin", adminAuth(d.AdminToken))
 		admin.POST("/v1/tasks", handle(h.bindFlow))
+		registerAdmin(admin, d) // GET /admin/status (JSON) and /admin/ (HTML)
 	}
+	mountDocs(r, d) // /openapi.json and /explorer; last, so the document sees every route
 	return r
 }
 
@@ -141,17 +180,5 @@ func adminAuth(token string) gin.HandlerFunc {
 			return
 		}
 		c.Next()
-	}
-}
-
-func ready(check func(ctx context.Context) error) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		if check != nil {
-			if err := check(c.Request.Context()); err != nil {
-				_ = c.Error(dingtalk.ErrUnavailable.Msg("not ready: %s", strings.TrimSpace(err.Error())))
-				return
-			}
-		}
-		c.JSON(http.StatusOK, gin.H{"status": "ready"})
 	}
 }

@@ -90,7 +90,18 @@ func (c *Client) newRequest(ctx context.Context, r *request, token string) (*htt
 }
 
 // decode turns an answer into nil or an *APIError, filling r.v from data.
+// A successful answer is decoded in one pass, envelope and data together;
+// anything else takes the careful path below.
 func (c *Client) decode(r *request, status int, raw []byte) error {
+	if status >= 200 && status <= 299 && r.v != nil {
+		fast := struct {
+			Code int `json:"code"`
+			Data any `json:"data"` // holds r.v, so data is decoded straight into it
+		}{Data: r.v}
+		if json.Unmarshal(raw, &fast) == nil && fast.Code == 0 {
+			return nil
+		}
+	}
 	var env struct {
 		Code    int             `json:"code"`
 		Message string          `json:"message"`

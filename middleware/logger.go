@@ -31,6 +31,15 @@ func Logger(cfg LoggerConfig) gin.HandlerFunc {
 		start := now()
 		c.Next()
 		status := c.Writer.Status()
+		level := slog.LevelInfo
+		if status >= 500 {
+			level = slog.LevelError
+		}
+		// Checked before building the line: with the level above info
+		// (as under load) a request costs no attributes at all.
+		if !cfg.Log.Enabled(c.Request.Context(), level) {
+			return
+		}
 		attrs := make([]slog.Attr, 0, 9)
 		attrs = append(attrs,
 			slog.String("requestid", RequestIDFrom(c.Request.Context())),
@@ -43,10 +52,6 @@ func Logger(cfg LoggerConfig) gin.HandlerFunc {
 			if app, corp := cfg.Identity(c.Request.Context()); app != "" {
 				attrs = append(attrs, slog.String("app", app), slog.String("corp", corp))
 			}
-		}
-		level := slog.LevelInfo
-		if status >= 500 {
-			level = slog.LevelError
 		}
 		if len(c.Errors) > 0 {
 			attrs = append(attrs, slog.String("error", c.Errors.Last().Err.Error()))

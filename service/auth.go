@@ -12,13 +12,20 @@ import (
 // TokenHeader is where DingTalk clients send their access token.
 const TokenHeader = "x-acs-dingtalk-access-token"
 
+// tokenHeaderKey is TokenHeader in canonical form, so reading it costs no
+// per-request canonicalisation (TestTokenHeaderKey checks they agree).
+const tokenHeaderKey = "X-Acs-Dingtalk-Access-Token"
+
 // Authenticate verifies the caller's access token (middleware.Authenticator):
 // signature, expiry, issuer, audience, a configured third-party enterprise
 // app, and the corp's revocation epoch. Only third-party enterprise apps may
 // call e签宝 actions (the permission table of DingTalk's docs); internal and
 // personal apps get 403 AccessTokenPermissionDenied.
 func (s *Service) Authenticate(r *http.Request) (context.Context, error) {
-	tok := r.Header.Get(TokenHeader)
+	var tok string
+	if v := r.Header[tokenHeaderKey]; len(v) > 0 {
+		tok = v[0]
+	}
 	if tok == "" {
 		return nil, dingtalk.ErrMissingToken
 	}

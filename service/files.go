@@ -13,8 +13,9 @@ import (
 // UploadURL is GetUploadUrl/GetFileUploadUrl: an e签宝 upload address
 // (POST /v1/files/getUploadUrl) for a file that then belongs to the caller's
 // corp. The client PUTs the bytes to uploadUrl itself, as with DingTalk.
-func (s *Service) UploadURL(ctx context.Context, req *dingtalk.UploadURLRequest) (*dingtalk.UploadURL, error) {
-	if err := req.Validate(); err != nil {
+// validate is the version's own check (esign_1.0 also requires convert2Pdf).
+func (s *Service) UploadURL(ctx context.Context, req *dingtalk.UploadURLRequest, validate func() error) (*dingtalk.UploadURL, error) {
+	if err := validate(); err != nil {
 		return nil, err
 	}
 	if strings.ContainsAny(req.FileName, `/\:*"<>|?`) || path.Ext(req.FileName) == "" || len(req.FileName) > 200 {

@@ -13,28 +13,19 @@ import (
 // flowKinds are the task kinds backed by an e签宝 sign flow.
 var flowKinds = []store.TaskKind{store.KindSignFlow, store.KindStart}
 
-// FlowDetail is GetFlowDetail (both versions): the flow from e签宝
-// (GET /v1/signflows/{flowId}), the real names of the initiator and the
-// initiating organization, and the task's log, which also records each
-// signer's state seen in /signers.
-func (s *Service) FlowDetail(ctx context.Context, taskID string) (*dingtalk.FlowDetail, error) {
-	t, err := s.task(ctx, taskID, flowKinds...)
+// flowDetail reads GetFlowDetail's answer (FlowDetail, in flowcache.go,
+// caches it): the flow from e签宝 (GET /v1/signflows/{flowId}), the real
+// names of the initiator and the initiating organization, and the task's
+// log, which also records each signer's state seen in /signers. The task
+// and its log come in one store round trip.
+func (s *Service) flowDetail(ctx context.Context, taskID string) (*dingtalk.FlowDetail, error) {
+	t, logs, err := s.taskAndLogs(ctx, taskID, flowKinds...)
 	if err != nil {
 		return nil, err
 	}
-	var (
-		logs []store.LogEntry
-		lErr error
-		done = make(chan struct{})
-	)
-	go func() { defer close(done); logs, lErr = s.store.Logs(ctx, t.ID) }()
 	flow, signers, err := s.flowAndSigners(ctx, t.FlowID)
-	<-done
 	if err != nil {
 		return nil, err
-	}
-	if lErr != nil {
-		return nil, storeError(lErr, nil)
 	}
 	logs, err = s.reconcile(ctx, t, flow, signers, logs)
 	if err != nil {
@@ -111,7 +102,8 @@ func (s *Service) reconcile(ctx context.Context, t *store.Task, flow *esign.Flow
 		}
 		changed = true
 	}
-	if t.Status != flow.FlowStatus {
+	// A finished task never moves (setStatus), so it needs no write.
+	if t.Status != flow.FlowStatus && !t.Finished {
 		if _, err := s.setStatus(ctx, t.ID, flow.FlowStatus); err != nil {
 			return nil, err
 		}
@@ -170,9 +162,10 @@ func nonEmpty(v, def string) string {
 	return v
 }
 
-// SignDetail is GetFlowSignDetail/GetSignDetail: the flow's scene and status
-// and each signer's state (GET /v1/signflows/{flowId}/signers).
-func (s *Service) SignDetail(ctx context.Context, taskID string) (*dingtalk.SignDetail, error) {
+// signDetail reads GetFlowSignDetail/GetSignDetail's answer (SignDetail,
+// in flowcache.go, caches it): the flow's scene and status and each
+// signer's state (GET /v1/signflows/{flowId}/signers).
+func (s *Service) signDetail(ctx context.Context, taskID string) (*dingtalk.SignDetail, error) {
 	t, err := s.task(ctx, taskID, flowKinds...)
 	if err != nil {
 		return nil, err

@@ -26,6 +26,10 @@ func (s *Service) CreateProcess(ctx context.Context, req *dingtalk.ProcessReques
 	if err := req.ValidateCreate(); err != nil {
 		return nil, err
 	}
+	// e签宝 sends the signer's browser there once the flow is signed.
+	if err := s.checkURL("redirectUrl", req.RedirectURL); err != nil {
+		return nil, err
+	}
 	t, err := s.prepareFlow(ctx, req, store.KindSignFlow, true)
 	if err != nil {
 		return nil, err

@@ -54,8 +54,28 @@ type Config struct {
 	AllowPrivateURLs bool
 	// DemoQuota is the quota a corp listed in Apps starts with; 0 means none.
 	DemoQuota int64
-	Now       func() time.Time
-	Log       *slog.Logger
+	// CallbackAppID and CallbackSecret are the e签宝 app whose callbacks are
+	// accepted (X-Tsign-Open-App-Id and the HMAC key); CallbackWindow is how
+	// far a callback's timestamp may be from now, default 15m.
+	CallbackAppID  string
+	CallbackSecret string
+	CallbackWindow time.Duration
+	// OutboxPoll is how often the outbox looks for due events when no
+	// enqueue wakes it; default 500ms.
+	OutboxPoll time.Duration
+	// NoOutbox keeps Run from delivering events (they stay in the store for
+	// another replica or a later start).
+	NoOutbox bool
+	// OnPush, if set, is told the outcome of every delivery attempt
+	// ("delivered", "failed", "no_notice_url", "no_event_keys"), for metrics.
+	OnPush func(outcome string)
+	// CacheTTL is how long GetFlowDetail's and GetSignDetail's answers and
+	// looked-up tasks are kept (readCaches): the most a replica that did
+	// not receive a task's callback serves an old state. 0 turns these
+	// caches off.
+	CacheTTL time.Duration
+	Now      func() time.Time
+	Log      *slog.Logger
 }
 
 // Service implements every action.
@@ -67,6 +87,8 @@ type Service struct {
 	apps   map[string]*App
 	corps  *corpCache
 	names  *nameCache
+	outbox *outbox
+	cache  *readCaches
 	now    func() time.Time
 	log    *slog.Logger
 
@@ -87,6 +109,12 @@ func New(cfg Config, st store.Store, ec *esign.Client, tokens *dingtalk.Tokens) 
 	}
 	if cfg.RevocationStale <= 0 {
 		cfg.RevocationStale = 30 * time.Second
+	}
+	if cfg.CallbackWindow <= 0 {
+		cfg.CallbackWindow = 15 * time.Minute
+	}
+	if cfg.OutboxPoll <= 0 {
+		cfg.OutboxPoll = 500 * time.Millisecond
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -110,23 +138,37 @@ func New(cfg Config, st store.Store, ec *esign.Client, tokens *dingtalk.Tokens) 
 	}
 	s.corps = newCorpCache(st, cfg.RevocationTTL, cfg.RevocationStale, cfg.Now)
 	s.names = newNameCache(10*time.Minute, cfg.Now)
+	s.outbox = newOutbox(cfg.AllowPrivateURLs)
+	s.cache = newReadCaches(cfg.CacheTTL, cfg.Now)
+	s.store = cachingStore{Store: st, caches: s.cache}
 	return s, nil
 }
 
-// Run does the background work of the service (corp change notices) until
-// ctx is done.
+// Run does the background work of the service (corp change notices, and
+// the event outbox unless Config.NoOutbox) until ctx is done, and returns
+// once all of it has stopped.
 func (s *Service) Run(ctx context.Context) {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	if !s.cfg.NoOutbox {
+		wg.Add(1)
+		go func() { defer wg.Done(); s.RunOutbox(ctx) }()
+	}
+	// SubscribeCorpChanges returns once the subscription is active and keeps
+	// it (resubscribing itself) until ctx is done; only a failure to start
+	// is retried here.
 	for ctx.Err() == nil {
 		err := s.store.SubscribeCorpChanges(ctx, s.corps.invalidate)
-		if ctx.Err() != nil {
-			return
+		if err == nil || ctx.Err() != nil {
+			break
 		}
-		s.log.Warn("corp change subscription ended, retrying", slog.Any("error", err))
+		s.log.Warn("corp change subscription failed, retrying", slog.Any("error", err))
 		select {
 		case <-ctx.Done():
 		case <-time.After(time.Second):
 		}
 	}
+	<-ctx.Done()
 }
 
 // Store returns the service's store (admin and health checks).

@@ -21,16 +21,14 @@ const (
 	logExpired  = "8" // 过期
 )
 
-// task returns the caller's task id of one of kinds. A task of another corp
-// is reported exactly like one that does not exist.
+// task returns the caller's task id of one of kinds, from the task cache
+// when it is on (lookupTask); the result must not be modified. A task of
+// another corp is reported exactly like one that does not exist.
 func (s *Service) task(ctx context.Context, id string, kinds ...store.TaskKind) (*store.Task, error) {
-	if id == "" {
-		return nil, dingtalk.Field("taskId")
+	if err := checkTaskID(id); err != nil {
+		return nil, err
 	}
-	if !validID(id) {
-		return nil, dingtalk.ErrInvalidParam.Msg("参数错误:taskId格式不正确")
-	}
-	t, err := s.store.Task(ctx, id)
+	t, err := s.lookupTask(ctx, id)
 	if err != nil {
 		return nil, storeError(err, errTaskNotFound)
 	}

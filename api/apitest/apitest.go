@@ -16,6 +16,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -64,6 +65,13 @@ type Options struct {
 	Emulator *esigntest.Server
 	// Log receives the gateway's logs; nil discards them.
 	Log io.Writer
+	// Deps adjusts the router's dependencies (metrics, readiness) before
+	// the router is built.
+	Deps func(*api.Deps)
+	// NoOutbox runs the gateway without its event pusher: callbacks are
+	// acknowledged and their events stay queued in the store (a gateway
+	// killed before pushing).
+	NoOutbox bool
 }
 
 // Gateway is a running in-process gateway.
@@ -77,6 +85,11 @@ type Gateway struct {
 	Redis    *redistest.Server
 	// RedisAddr is the address of the Redis in use, if any.
 	RedisAddr string
+	// BoltPath is the bbolt file in use, if any.
+	BoltPath string
+
+	closeOnce sync.Once
+	closeFn   func()
 }
 
 // Stores lists the store kinds every API test runs on.
@@ -105,6 +118,7 @@ func New(t testing.TB, o Options) *Gateway {
 		if path == "" {
 			path = filepath.Join(t.TempDir(), "gw.db")
 		}
+		g.BoltPath = path
 		g.Store, err = store.OpenBolt(path, store.BoltOptions{})
 	case "redis":
 		g.RedisAddr = o.RedisAddr
@@ -140,6 +154,7 @@ func New(t testing.TB, o Options) *Gateway {
 		t.Fatal(err)
 	}
 	scfg := service.Config{PublicURL: srv.URL, Log: log, AllowPrivateURLs: true, DemoQuota: 100,
+		CallbackAppID: EsignAppID, CallbackSecret: EsignSecret, NoOutbox: o.NoOutbox, OutboxPoll: 50 * time.Millisecond,
 		Apps: []service.App{
 			{Key: SuiteKey, Secret: SuiteSecret, Type: service.AppISVEnterprise, Corps: []string{CorpA, CorpB},
 				EventToken: "test-event-token", EventAESKey: "4g5j64qlyl3zvetqxz5jiocdr586fn2zvjpa8zls3ij"},
@@ -154,12 +169,32 @@ func New(t testing.TB, o Options) *Gateway {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	go g.Service.Run(ctx)
-	g.Router = api.NewRouter(api.Deps{Service: g.Service, Log: log, AdminToken: AdminToken, Ready: func(context.Context) error { return nil }})
+	stopped := make(chan struct{})
+	go func() { defer close(stopped); g.Service.Run(ctx) }()
+	g.closeFn = func() {
+		cancel()
+		<-stopped
+		srv.Close()
+		g.Store.Close()
+	}
+	t.Cleanup(g.Close)
+	// No rate limit unless a test sets one through Deps: tests and
+	// benchmarks call one action far more often than 20 times a second.
+	deps := api.Deps{Service: g.Service, Log: log, AdminToken: AdminToken,
+		CallbackPath: scfg.CallbackPath, Ready: func(context.Context) error { return nil },
+		RateLimit: api.RateLimit{Default: -1}}
+	if o.Deps != nil {
+		o.Deps(&deps)
+	}
+	g.Router = api.NewRouter(deps)
 	h.Store(g.Router)
 	return g
 }
+
+// Close stops the gateway: its background work (waited for), its listener
+// and its store. Tests call it to restart on the same store; cleanup calls
+// it too.
+func (g *Gateway) Close() { g.closeOnce.Do(g.closeFn) }
 
 // Token returns a corp token of the test suite app for corp.
 func (g *Gateway) Token(corp string) string {

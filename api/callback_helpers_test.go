@@ -1,0 +1,230 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"esign-gateway/api/apitest"
+	"esign-gateway/dingtalk"
+	"esign-gateway/service/store"
+)
+
+// Event keys of the test suite app (apitest), for the test ISV receiver.
+const (
+	testEventToken  = "test-event-token"
+	testEventAESKey = "4g5j64qlyl3zvetqxz5jiocdr586fn2zvjpa8zls3ij"
+)
+
+// syncBuffer collects a gateway's logs, written from many goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// callbackSig is e签宝's callback signature (esign-openapi.md §5.2) for a
+// notify URL without query parameters.
+func callbackSig(secret string, ts int64, body []byte) string {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write([]byte(strconv.FormatInt(ts, 10)))
+	m.Write(body)
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// callbackReq builds a callback as e签宝 sends it, signed with the test app.
+func callbackReq(body []byte, ts time.Time) *http.Request {
+	req := httptest.NewRequest("POST", "/esign/callback", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json; charset=UTF-8")
+	req.Header.Set("X-Tsign-Open-App-Id", apitest.EsignAppID)
+	req.Header.Set("X-Tsign-Open-TIMESTAMP", strconv.FormatInt(ts.UnixMilli(), 10))
+	req.Header.Set("X-Tsign-Open-SIGNATURE", callbackSig(apitest.EsignSecret, ts.UnixMilli(), body))
+	req.Header.Set("X-Tsign-Open-SIGNATURE-ALGORITHM", "hmac-sha256")
+	return req
+}
+
+// postCallback sends a signed callback body (a value is sent as JSON).
+func postCallback(g *apitest.Gateway, body any) *apitest.Response {
+	g.T.Helper()
+	raw, ok := body.([]byte)
+	if !ok {
+		var err error
+		if raw, err = json.Marshal(body); err != nil {
+			g.T.Fatal(err)
+		}
+	}
+	return g.Serve(callbackReq(raw, time.Now()))
+}
+
+// wantAck checks the answer e签宝 gets for an accepted callback.
+func wantAck(t *testing.T, res *apitest.Response) {
+	t.Helper()
+	if res.Status != 200 || res.JSON["code"] != "200" || res.JSON["msg"] != "success" {
+		t.Fatalf("callback: got %d %s, want 200 {\"code\":\"200\",\"msg\":\"success\"}", res.Status, res.Raw)
+	}
+}
+
+// isv is a test ISV: a DingTalk-style event receiver on a loopback port
+// that decrypts every pushed event. While down it answers 503.
+type isv struct {
+	t        *testing.T
+	URL      string
+	down     atomic.Bool
+	failures atomic.Int64
+	mu       sync.Mutex
+	events   []map[string]any
+	raw      []string
+	notify   chan struct{}
+}
+
+func newISV(t *testing.T) *isv {
+	c, err := dingtalk.NewEventCrypto(testEventToken, testEventAESKey, apitest.SuiteKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &isv{t: t, notify: make(chan struct{}, 1)}
+	rcv := &dingtalk.EventReceiver{Crypto: c, OnEvent: func(plain []byte) {
+		var ev map[string]any
+		if err := json.Unmarshal(plain, &ev); err != nil {
+			t.Errorf("isv: event is not JSON: %q", plain)
+		}
+		r.mu.Lock()
+		r.events = append(r.events, ev)
+		r.raw = append(r.raw, string(plain))
+		r.mu.Unlock()
+		r.poke()
+	}}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if r.down.Load() {
+			r.failures.Add(1)
+			r.poke()
+			http.Error(w, "down", http.StatusServiceUnavailable)
+			return
+		}
+		rcv.ServeHTTP(w, req)
+	}))
+	t.Cleanup(srv.Close)
+	r.URL = srv.URL + "/dingtalk/events?from=esign"
+	return r
+}
+
+func (r *isv) poke() {
+	select {
+	case r.notify <- struct{}{}:
+	default:
+	}
+}
+
+// Events returns a copy of what arrived so far.
+func (r *isv) Events() []map[string]any {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]map[string]any(nil), r.events...)
+}
+
+// waitFor returns once cond holds, checking after every arrival or failed
+// attempt and every 20 ms (for conditions on the gateway's side, such as
+// its outbox draining); it fails the test after 20 s.
+func (r *isv) waitFor(what string, cond func() bool) {
+	r.t.Helper()
+	deadline := time.NewTimer(20 * time.Second)
+	defer deadline.Stop()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for !cond() {
+		select {
+		case <-r.notify:
+		case <-tick.C:
+		case <-deadline.C:
+			r.t.Fatalf("isv: timed out waiting for %s; got %d events: %v", what, len(r.Events()), r.raw)
+		}
+	}
+}
+
+// waitEvents waits for at least n events and returns them.
+func (r *isv) waitEvents(n int) []map[string]any {
+	r.t.Helper()
+	r.waitFor(strconv.Itoa(n)+" events", func() bool { return len(r.Events()) >= n })
+	return r.Events()
+}
+
+// subscribe makes the ISV the noticeUrl of corp (CreateDevelopers).
+func (r *isv) subscribe(g *apitest.Gateway, corp string) {
+	r.t.Helper()
+	res := g.Do("POST", "/v2.0/esign/developers", g.Token(corp), map[string]any{"noticeUrl": r.URL})
+	if res.Status != 200 {
+		r.t.Fatalf("CreateDevelopers: %d %s", res.Status, res.Raw)
+	}
+}
+
+// waitCallbacks waits until the emulator has delivered every callback.
+func waitCallbacks(t *testing.T, g *apitest.Gateway) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := g.Emulator.WaitCallbacks(ctx); err != nil {
+		t.Fatalf("emulator callbacks: %v", err)
+	}
+}
+
+// storedLogs returns a task's log from the store.
+func storedLogs(t *testing.T, g *apitest.Gateway, taskID string) []store.LogEntry {
+	t.Helper()
+	l, err := g.Store.Logs(context.Background(), taskID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+// storedTask returns a task from the store.
+func storedTask(t *testing.T, g *apitest.Gateway, taskID string) *store.Task {
+	t.Helper()
+	tk, err := g.Store.Task(context.Background(), taskID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tk
+}
+
+// outboxDepth is the number of events not yet delivered.
+func outboxDepth(t *testing.T, g *apitest.Gateway) int64 {
+	t.Helper()
+	st, err := g.Service.OutboxStats(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st.Depth
+}
+
+// countKey counts log entries with key.
+func countKey(l []store.LogEntry, key string) int {
+	n := 0
+	for _, e := range l {
+		if e.Key == key {
+			n++
+		}
+	}
+	return n
+}

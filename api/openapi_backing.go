@@ -1,0 +1,60 @@
+package api
+
+// What each action is backed by (the service's doc comments say the same),
+// shared by the esign_1.0 and esign_2.0 twins. Chinese first, then English.
+const (
+	backAuthURL = "**背后 / backing:** 网关自有状态——创建授权任务，页面为网关的授权同意页 `/pages/auth/{taskId}`；企业同意后网关为其创建 e签宝 机构账号" +
+		"（`POST /v1/organizations/createByThirdPartyUserId`）并标记为已授权。\n" +
+		"Gateway-owned: an authorization task whose pages are the gateway's consent page `/pages/auth/{taskId}`; on consent the " +
+		"gateway creates the corp's e签宝 organization (`POST /v1/organizations/createByThirdPartyUserId`) and marks the corp authorized."
+	backCancel = "**背后 / backing:** 网关自有状态——企业标记为未授权，已签发的令牌在所有副本上立即失效（授权纪元递增并广播）。e签宝 无对应接口。\n" +
+		"Gateway-owned: the corp is marked unauthorized and every token issued for it stops working at once on every replica " +
+		"(its epoch moves on and a change notice goes out). e签宝 has no counterpart."
+	backDeveloper = "**背后 / backing:** 网关自有状态——保存 ISV 的 noticeUrl（事件推送地址）与 redirectUrl（页面返回地址）。e签宝 无对应接口。\n" +
+		"Gateway-owned: stores the ISV's noticeUrl (pushed events) and redirectUrl (where pages return). e签宝 has no counterpart."
+	backStatus = "**背后 / backing:** 网关自有状态——企业的安装与授权记录。\nGateway-owned: the corp's installation and authorization record.\n\n" +
+		"**决定 / decision:** " + appStatusNote
+	backOrder = "**背后 / backing:** 网关账本（e签宝 无对应接口）——每个 orderId 记一次；相同请求体重放返回同一 esignOrderId，不同请求体返回 409。" +
+		"购买的份数由 CreateProcess 等发起接口消耗。\n" +
+		"Gateway ledger (e签宝 has no counterpart): one entry per orderId; the same body again returns the same esignOrderId, a different " +
+		"body under the same orderId is 409 duplicateClientToken. The contracts bought are used by CreateProcess and the start pages."
+	backMargin   = "**背后 / backing:** 网关账本——已购份数减已用份数。\nGateway ledger: contracts bought minus contracts used (e签宝 has no counterpart)."
+	backCorpInfo = "**背后 / backing:** e签宝 `GET /v3/organizations/identity-info`（企业的 e签宝 机构账号，首次使用时创建）。\n" +
+		"e签宝 `GET /v3/organizations/identity-info` for the corp's organization (created on first use)."
+	backConsole = "**背后 / backing:** e签宝 `POST /v3/organizations/org-console-url`。\ne签宝 `POST /v3/organizations/org-console-url` for the corp's organization."
+	backUser    = "**背后 / backing:** e签宝 `GET /v3/persons/identity-info`（用户的 e签宝 个人账号，首次使用时以 `POST /v1/accounts/createByThirdPartyUserId` 创建）。\n" +
+		"e签宝 `GET /v3/persons/identity-info` for the user's person account (created on first use with `POST /v1/accounts/createByThirdPartyUserId`)."
+	backCorpRealname = "**背后 / backing:** e签宝 `POST /v2/identity/auth/web/{orgId}/orgIdentityUrl`（以该用户为经办人），并记录一个任务。\n" +
+		"e签宝 `POST /v2/identity/auth/web/{orgId}/orgIdentityUrl` with the user as agent, recorded as a task."
+	backUserRealname = "**背后 / backing:** e签宝 `POST /v2/identity/auth/web/{accountId}/indivIdentityUrl`，并记录一个任务。\n" +
+		"e签宝 `POST /v2/identity/auth/web/{accountId}/indivIdentityUrl`, recorded as a task."
+	backUpload = "**背后 / backing:** e签宝 `POST /v1/files/getUploadUrl`；文件归属调用方企业。客户端自行把文件 PUT 到 uploadUrl（带 Content-MD5 与 Content-Type）。\n" +
+		"e签宝 `POST /v1/files/getUploadUrl`; the file then belongs to the caller's corp. The client PUTs the bytes to uploadUrl itself " +
+		"(with Content-MD5 and Content-Type), as with DingTalk."
+	backFile       = "**背后 / backing:** e签宝 `GET /v1/files/{fileId}`（仅限调用方企业的文件）。\ne签宝 `GET /v1/files/{fileId}`, for files of the caller's corp only."
+	backFlowDetail = "**背后 / backing:** e签宝 `GET /v1/signflows/{flowId}` + `GET /v1/signflows/{flowId}/signers` + 网关任务日志（由回调与签署人状态写入；" +
+		"发起人与发起主体名称来自 `GET /v1/accounts/{id}`、`GET /v1/organizations/{id}`）。\n" +
+		"e签宝 `GET /v1/signflows/{flowId}` + `/signers` + the task's log (written by callbacks and by what /signers shows; names from " +
+		"`GET /v1/accounts/{id}` and `GET /v1/organizations/{id}`).\n\n**决定 / decision:** " + logTypeDesc
+	backSignDetail = "**背后 / backing:** e签宝 `GET /v1/signflows/{flowId}` + `GET /v1/signflows/{flowId}/signers`。\n" +
+		"e签宝 `GET /v1/signflows/{flowId}` and `GET /v1/signflows/{flowId}/signers`."
+	backDocs = "**背后 / backing:** e签宝 `GET /v1/signflows/{flowId}/documents`（流程完成前 e签宝 拒绝）。\n" +
+		"e签宝 `GET /v1/signflows/{flowId}/documents` (e签宝 refuses before the flow completes)."
+	backStart = "**背后 / backing:** e签宝 `POST /api/v2/signflows/createFlowOneStep`（不自动开启）建草稿流程，发起人在网关发起页 `/pages/start/{taskId}` " +
+		"一键开启（`PUT /v1/signflows/{flowId}/start`）；使用企业一份套餐。\n" +
+		"e签宝 `POST /api/v2/signflows/createFlowOneStep` without autoInitiate prepares a draft; the initiator starts it on the gateway's " +
+		"start page `/pages/start/{taskId}` (`PUT /v1/signflows/{flowId}/start`). Uses one contract of the corp's quota."
+	backCreate = "**背后 / backing:** e签宝 `POST /api/v2/signflows/createFlowOneStep`（立即开启、自动归档、回调到网关），先为发起人与签署人建 e签宝 账号；" +
+		"使用企业一份套餐。\n" +
+		"e签宝 `POST /api/v2/signflows/createFlowOneStep` (started at once, archived automatically, callbacks to the gateway), after " +
+		"ensuring e签宝 accounts for the initiator and participants. Uses one contract of the corp's quota."
+	backSignURL = "**背后 / backing:** e签宝 `GET /v1/signflows/{flowId}/executeUrl`，签署人为请求指定的参与人，否则为下一位待签署人（`/signers`）。\n" +
+		"e签宝 `GET /v1/signflows/{flowId}/executeUrl` for the participant named, or else the next signer still to sign (`/signers`)."
+	backApprovals = "**背后 / backing:** e签宝 `POST /v3/approval/approval-task-list`（企业机构）+ `GET /v3/approval/{approvalFlowId}/detail`。\n" +
+		"e签宝 `POST /v3/approval/approval-task-list` for the corp's organization, then `GET /v3/approval/{approvalFlowId}/detail`.\n\n" +
+		"**决定 / decision:** " + approvalStatusDesc + "\n" + nodeStatusDesc
+	backAttachs = "**背后 / backing:** 网关任务与审批实例的关联（sourceInfo 链接中的 procInstId/instanceId，或 POST /admin/v1/tasks）+ e签宝 " +
+		"`GET /v1/signflows/{flowId}`、`GET /v1/files/{fileId}`、完成后 `GET /v1/signflows/{flowId}/documents`。\n" +
+		"The gateway's links from approval instances to tasks (procInstId/instanceId in sourceInfo URLs, or POST /admin/v1/tasks) + e签宝 " +
+		"`GET /v1/signflows/{flowId}`, `GET /v1/files/{fileId}` and, once complete, `GET /v1/signflows/{flowId}/documents`."
+)

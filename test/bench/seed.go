@@ -1,0 +1,139 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/md5"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"esign-gateway/service"
+)
+
+// pdf is a small document to sign.
+var pdf = []byte("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n3 0 obj << /Type /Page >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+
+// seed does what a DingTalk app would, through HTTP only: a corp token
+// (POST /v1.0/oauth2/corpAccessToken), an upload (GetFileUploadUrl, then
+// the PUT to e签宝), a flow with two signers (CreateProcess), and one
+// GetFlowDetail, which also fills the gateway's name cache.
+func (g *gateway) seed() error {
+	var tok struct {
+		AccessToken string `json:"accessToken"`
+	}
+	if err := g.call("POST", "/v1.0/oauth2/corpAccessToken", map[string]any{"suiteKey": suiteKey,
+		"suiteSecret": suiteSecret, "authCorpId": benchCorp, "suiteTicket": "bench"}, &tok); err != nil {
+		return err
+	}
+	g.Token = tok.AccessToken
+	sum := md5.Sum(pdf)
+	md := base64.StdEncoding.EncodeToString(sum[:])
+	var up struct {
+		FileID    string `json:"fileId"`
+		UploadURL string `json:"uploadUrl"`
+	}
+	if err := g.call("POST", "/v2.0/esign/files/uploadUrls", map[string]any{"contentMd5": md,
+		"contentType": "application/pdf", "convert2Pdf": false, "fileName": "合同.pdf", "fileSize": len(pdf)}, &up); err != nil {
+		return err
+	}
+	req, _ := http.NewRequest("PUT", up.UploadURL, bytes.NewReader(pdf))
+	req.Header.Set("Content-Type", "application/pdf")
+	req.Header.Set("Content-MD5", md)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("upload: %w", err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("upload: %d", res.StatusCode)
+	}
+	var task struct {
+		TaskID string `json:"taskId"`
+	}
+	if err := g.call("POST", "/v2.0/esign/process/startAtOnce", map[string]any{
+		"taskName": "劳动合同", "initiatorUserId": "u1",
+		"files": []map[string]any{{"fileId": up.FileID, "fileName": "合同.pdf", "fileType": 1}},
+		"participants": []map[string]any{
+			{"accountType": "DING_USER", "userId": "u1", "accountName": "张三", "signRequirements": "1", "signOrder": 1},
+			{"accountType": "DING_USER", "userId": "u2", "accountName": "李四", "signRequirements": "2", "signOrder": 2},
+		}}, &task); err != nil {
+		return err
+	}
+	g.TaskID = task.TaskID
+	return g.call("GET", g.detailPath(), nil, nil)
+}
+
+func (g *gateway) detailPath() string { return "/v2.0/esign/flowTasks/" + g.TaskID }
+
+// call sends one JSON request with the gateway's token and decodes a 200
+// answer into out.
+func (g *gateway) call(method, path string, body, out any) error {
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, g.URL+path, rd)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if g.Token != "" {
+		req.Header.Set(service.TokenHeader, g.Token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", method, path, err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s %s: %d %s", method, path, res.StatusCode, raw)
+	}
+	if out == nil {
+		return nil
+	}
+	return json.Unmarshal(raw, out)
+}
+
+// keepAliveRSS opens n connections to the gateway, sends GetFlowDetail on
+// each (all in flight at once), keeps them open and idle, and returns the
+// gateway's peak RSS with them held.
+func (g *gateway) keepAliveRSS(n int) (int64, error) {
+	host := strings.TrimPrefix(g.URL, "http://")
+	raw := "GET " + g.detailPath() + " HTTP/1.1\r\nHost: " + host + "\r\n" + service.TokenHeader + ": " + g.Token + "\r\n\r\n"
+	conns := make([]net.Conn, 0, n)
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	for range n {
+		c, err := net.DialTimeout("tcp", host, 5*time.Second)
+		if err != nil {
+			return 0, fmt.Errorf("connection %d: %w", len(conns)+1, err)
+		}
+		conns = append(conns, c)
+		if _, err := io.WriteString(c, raw); err != nil {
+			return 0, err
+		}
+	}
+	for i, c := range conns {
+		_ = c.SetReadDeadline(time.Now().Add(30 * time.Second))
+		res, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil {
+			return 0, fmt.Errorf("connection %d: %w", i+1, err)
+		}
+		_, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			return 0, fmt.Errorf("connection %d: status %d", i+1, res.StatusCode)
+		}
+	}
+	return peakRSS(g.pid())
+}
