@@ -8,9 +8,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"crypto/md5"
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -473,37 +476,130 @@ func demo(ctx context.Context, addr, esignAddr string, out io.Writer) error {
 			fmt.Fprintln(out, "demo: noticeUrl:", err)
 			return
 		}
-		printDemo(out, "http://"+bound, emuURL, tok.AccessToken, noticeURL, eventToken, eventAESKey)
+		seed, err := seedDemo(ctx, "http://"+bound, tok.AccessToken, g, emu)
+		if err != nil {
+			fmt.Fprintln(out, "demo: seeding flows:", err)
+			return
+		}
+		printDemo(out, "http://"+bound, emuURL, tok.AccessToken, noticeURL, eventToken, eventAESKey, seed)
 	}, out)
 }
 
-func printDemo(out io.Writer, base, emuURL, token, noticeURL, eventToken, eventAESKey string) {
+// demoSeed is what the demo creates at start: one completed flow and one in
+// progress, through the gateway's own API as an ISV would.
+type demoSeed struct {
+	done, doing string // task ids
+}
+
+// seedDemo uploads a contract and starts two flows for the demo corp, then
+// has both signers of the first one sign in the emulator, so the flow
+// completes (callbacks, logs, pushed events, downloadable documents).
+func seedDemo(ctx context.Context, base, token string, g *gateway, emu *esigntest.Server) (*demoSeed, error) {
+	call := func(method, path string, body any) (map[string]any, error) {
+		raw, _ := json.Marshal(body)
+		req, err := http.NewRequestWithContext(ctx, method, base+path, bytes.NewReader(raw))
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set(service.TokenHeader, token)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return nil, err
+		}
+		defer res.Body.Close()
+		var out map[string]any
+		if err := json.NewDecoder(res.Body).Decode(&out); err != nil || res.StatusCode != http.StatusOK {
+			return nil, fmt.Errorf("%s %s: %d %v", method, path, res.StatusCode, out)
+		}
+		return out, nil
+	}
+	sum := md5.Sum(demoPDF)
+	md := base64.StdEncoding.EncodeToString(sum[:])
+	up, err := call("POST", "/v2.0/esign/files/uploadUrls", map[string]any{"contentMd5": md, "contentType": "application/pdf",
+		"convert2Pdf": false, "fileName": "演示合同.pdf", "fileSize": len(demoPDF)})
+	if err != nil {
+		return nil, err
+	}
+	put, _ := http.NewRequestWithContext(ctx, "PUT", up["uploadUrl"].(string), bytes.NewReader(demoPDF))
+	put.Header.Set("Content-Type", "application/pdf")
+	put.Header.Set("Content-MD5", md)
+	res, err := http.DefaultClient.Do(put)
+	if err != nil {
+		return nil, err
+	}
+	res.Body.Close()
+	create := func(name string) (string, error) {
+		out, err := call("POST", "/v2.0/esign/process/startAtOnce", map[string]any{"taskName": name, "initiatorUserId": "zhangsan",
+			"files": []map[string]any{{"fileId": up["fileId"], "fileName": "演示合同.pdf", "fileType": 1}},
+			"participants": []map[string]any{
+				{"accountType": "DING_USER", "userId": "zhangsan", "accountName": "张三", "signRequirements": "1", "signOrder": 1},
+				{"accountType": "DING_USER", "userId": "lisi", "accountName": "李四", "signRequirements": "2", "signOrder": 2}},
+			"sourceInfo": map[string]any{"pcUrl": "https://aflow.dingtalk.com/dingtalk/web/query/pchomepage.htm?procInstId=demo-instance-1", "showText": "演示审批"}})
+		if err != nil {
+			return "", err
+		}
+		return out["taskId"].(string), nil
+	}
+	seed := &demoSeed{}
+	if seed.done, err = create("演示合同（已完成）"); err != nil {
+		return nil, err
+	}
+	if seed.doing, err = create("演示合同（签署中）"); err != nil {
+		return nil, err
+	}
+	t, err := g.store.Task(ctx, seed.done)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range t.Participants {
+		if err := emu.MarkRead(t.FlowID, p.AccountID); err != nil {
+			return nil, err
+		}
+		if err := emu.Sign(t.FlowID, p.AccountID); err != nil {
+			return nil, err
+		}
+	}
+	return seed, nil
+}
+
+// demoPDF is the demo's one-page contract.
+var demoPDF = []byte("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+
+func printDemo(out io.Writer, base, emuURL, token, noticeURL, eventToken, eventAESKey string, seed *demoSeed) {
 	fmt.Fprintf(out, `
+API Explorer: %[1]s/explorer
+
 esign-gateway demo is ready at %[1]s (e签宝 emulator at %[2]s)
   suiteKey %[4]s  suiteSecret %[5]s  corps %[6]s, %[7]s (any non-empty suiteTicket)
-  admin token %[8]s
+  admin token %[8]s   (/admin/status, /metrics, /openapi.json)
 
 Token for %[6]s (valid 7200s):
   export TOKEN=%[3]s
 
+Seeded for %[6]s: a completed flow (task %[12]s) and one in progress (task %[13]s),
+both linked to the approval instance demo-instance-1.
+
 Try:
+  curl -s %[1]s/v2.0/esign/flowTasks/%[12]s -H "x-acs-dingtalk-access-token: $TOKEN"
+  curl -s '%[1]s/v1.0/esign/flows/detail?taskId=%[13]s' -H "x-acs-dingtalk-access-token: $TOKEN"
+  curl -s %[1]s/v2.0/esign/signTasks/%[13]s -H "x-acs-dingtalk-access-token: $TOKEN"
+  curl -s %[1]s/v2.0/esign/flowTasks/%[12]s/docs -H "x-acs-dingtalk-access-token: $TOKEN"   # fileUrl downloads from the emulator
+  curl -s %[1]s/v2.0/esign/dingInstances/demo-instance-1/attachments -H "x-acs-dingtalk-access-token: $TOKEN"
+  curl -s %[1]s/v2.0/esign/margins -H "x-acs-dingtalk-access-token: $TOKEN"
   curl -s -X POST %[1]s/v1.0/oauth2/corpAccessToken -H 'content-type: application/json' \
     -d '{"suiteKey":"%[4]s","suiteSecret":"%[5]s","authCorpId":"%[6]s","suiteTicket":"t"}'
   curl -s -X POST %[1]s/v2.0/esign/files/uploadUrls -H "x-acs-dingtalk-access-token: $TOKEN" -H 'content-type: application/json' \
     -d '{"contentMd5":"<base64 md5>","contentType":"application/pdf","convert2Pdf":false,"fileName":"a.pdf","fileSize":1024}'
   curl -s -X POST %[1]s/v2.0/esign/process/startAtOnce -H "x-acs-dingtalk-access-token: $TOKEN" -H 'content-type: application/json' \
     -d '{"taskName":"合同","initiatorUserId":"u1","files":[{"fileId":"<fileId>","fileName":"a.pdf","fileType":1}],"participants":[{"accountType":"DING_USER","userId":"u2","signRequirements":"2"}]}'
-  curl -s %[1]s/v2.0/esign/flowTasks/<taskId> -H "x-acs-dingtalk-access-token: $TOKEN"
-  curl -s '%[1]s/v1.0/esign/flows/detail?taskId=<taskId>' -H "x-acs-dingtalk-access-token: $TOKEN"
-  curl -s %[1]s/v2.0/esign/signTasks/<taskId> -H "x-acs-dingtalk-access-token: $TOKEN"
-  curl -s %[1]s/v2.0/esign/flowTasks/<taskId>/docs -H "x-acs-dingtalk-access-token: $TOKEN"
   curl -s %[1]s/readyz
 
-Sign (the flow moves from 1 签署中 to 2 完成; the logs above fill in):
+Sign the flow in progress (it moves from 1 签署中 to 2 完成; its logs fill in):
   curl -s -X POST %[1]s/v2.0/esign/process/executeUrls -H "x-acs-dingtalk-access-token: $TOKEN" -H 'content-type: application/json' \
-    -d '{"taskId":"<taskId>","account":"u2"}'      # open pcUrl in a browser and press 签署
+    -d '{"taskId":"%[13]s"}'      # open pcUrl in a browser and press 签署, once per signer
   e签宝 calls back %[1]s/esign/callback; every change is pushed, encrypted, to %[6]s's noticeUrl,
   the demo ISV at %[9]s (event_token %[10]s, event_aes_key %[11]s),
   which prints each decrypted event as "ISV received event: {...}".
-`, base, emuURL, token, demoSuiteKey, demoSuiteSecret, demoCorp, demoCorp2, demoAdminToken, noticeURL, eventToken, eventAESKey)
+`, base, emuURL, token, demoSuiteKey, demoSuiteSecret, demoCorp, demoCorp2, demoAdminToken, noticeURL, eventToken, eventAESKey, seed.done, seed.doing)
 }
