@@ -603,3 +603,48 @@ Sign the flow in progress (it moves from 1 签署中 to 2 完成; its logs fill 
   which prints each decrypted event as "ISV received event: {...}".
 `, base, emuURL, token, demoSuiteKey, demoSuiteSecret, demoCorp, demoCorp2, demoAdminToken, noticeURL, eventToken, eventAESKey, seed.done, seed.doing)
 }
+
+// jsonMapHook decodes a JSON string into a map, so that a map-valued key
+// can come from the environment:
+// ESIGNGW_RATELIMIT_PER_API='{"/v2.0/esign/process/startAtOnce":5}'.
+func jsonMapHook(from, to reflect.Type, data any) (any, error) {
+	s, ok := data.(string)
+	if !ok || from.Kind() != reflect.String || to.Kind() != reflect.Map {
+		return data, nil
+	}
+	out := map[string]any{}
+	if strings.TrimSpace(s) == "" {
+		return out, nil
+	}
+	if err := json.Unmarshal([]byte(s), &out); err != nil {
+		return nil, fmt.Errorf("want a JSON object: %w", err)
+	}
+	return out, nil
+}
+
+// drain takes the gateway out of service after SIGTERM (or the end of
+// serve's context). Readiness goes false first; after server.shutdown_delay
+// (time for probes and load balancers to notice, as the Kubernetes API
+// server's --shutdown-delay-duration does) the listener closes and
+// in-flight requests get server.shutdown_timeout to finish. serve closes
+// the store after drain returns, so nothing in flight loses it.
+func (g *gateway) drain(srv *http.Server, cfg *Config, log *slog.Logger) error {
+	g.ready.Store(false)
+	log.Info("shutting down", slog.Duration("delay", cfg.Server.ShutdownDelay), slog.Duration("timeout", cfg.Server.ShutdownTimeout))
+	if d := cfg.Server.ShutdownDelay; d > 0 {
+		after := g.after
+		if after == nil {
+			after = time.After
+		}
+		<-after(d)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), cfg.Server.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(ctx); err != nil {
+		// Requests still running past the timeout are cut off.
+		srv.Close()
+		return fmt.Errorf("shutdown: requests still in flight after %v: %w", cfg.Server.ShutdownTimeout, err)
+	}
+	log.Info("stopped")
+	return nil
+}
