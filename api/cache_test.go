@@ -167,4 +167,12 @@ func TestFlowDetailUncached(t *testing.T) {
 	if got := g.Emulator.CallCount("/v1/signflows/" + flow); got != calls+2 {
 		t.Errorf("got %d calls, want %d (flow and signers)", got, calls+2)
 	}
+	// The task's flow is known now; another corp still gets nothing, and
+	// e签宝 is not asked.
+	if res := g.Do("GET", "/v2.0/esign/flowTasks/"+taskID, g.Token(apitest.CorpB), nil); res.Status != 400 || res.JSON["code"] != "flowNotExists" {
+		t.Errorf("corp B: got %d %s, want 400 flowNotExists", res.Status, res.Raw)
+	}
+	if got := g.Emulator.CallCount("/v1/signflows/" + flow); got != calls+2 {
+		t.Errorf("corp B's call reached e签宝: got %d calls, want %d", got, calls+2)
+	}
 }

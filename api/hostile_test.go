@@ -187,7 +187,8 @@ func mutations(base map[string]any) []mutation {
 }
 
 // TestHostileQueryEscapes checks ids that arrive percent-encoded in the
-// path: dot segments and NUL never reach the store as ids.
+// path: dot segments and NUL never reach the store as ids; and paths with a
+// trailing slash.
 func TestHostileQueryEscapes(t *testing.T) {
 	g := apitest.New(t, apitest.Options{})
 	tok := g.Token(apitest.CorpA)
@@ -199,5 +200,14 @@ func TestHostileQueryEscapes(t *testing.T) {
 				t.Errorf("%s%s: got %d %.300s, want a 4xx", p, id, res.Status, res.Raw)
 			}
 		}
+	}
+	// A trailing slash is another route: 404 JSON, not a redirect.
+	for _, c := range []struct{ method, path string }{{"GET", "/v2.0/esign/margins/"}, {"GET", "/v2.0/esign/flowTasks/x/"}, {"POST", "/v2.0/esign/auths/urls/"}} {
+		res := g.Do(c.method, c.path, tok, nil)
+		if res.Status != 404 {
+			t.Errorf("%s %s: got %d %.300s, want 404", c.method, c.path, res.Status, res.Raw)
+			continue
+		}
+		checkError(t, res, "InvalidAction.NotFound")
 	}
 }

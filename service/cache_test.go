@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"esign-gateway/dingtalk"
+	"esign-gateway/service/store"
 )
 
 // fakeClock is a settable clock.
@@ -209,5 +210,23 @@ func TestCachedCallerCancellation(t *testing.T) {
 func TestTokenHeaderKey(t *testing.T) {
 	if got, want := tokenHeaderKey, http.CanonicalHeaderKey(TokenHeader); got != want {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestFlowRefs(t *testing.T) {
+	var r flowRefs
+	r.remember(&store.Task{ID: "draft", CorpID: "c1"}) // no flow yet
+	if _, ok := r.get("draft"); ok {
+		t.Errorf("a task without a flow was remembered")
+	}
+	r.remember(&store.Task{ID: "t1", CorpID: "c1", Kind: store.KindSignFlow, FlowID: "f1"})
+	if got, ok := r.get("t1"); !ok || got != (flowRef{corp: "c1", kind: store.KindSignFlow, flowID: "f1"}) {
+		t.Errorf("got %+v, %v, want t1's reference", got, ok)
+	}
+	for i := 0; i < 2*flowRefsMax; i++ {
+		r.remember(&store.Task{ID: strconv.Itoa(i), CorpID: "c1", FlowID: "f"})
+	}
+	if n := len(r.m); n > flowRefsMax {
+		t.Errorf("got %d references, want at most %d", n, flowRefsMax)
 	}
 }

@@ -55,6 +55,7 @@ func (s *Service) lookupTask(ctx context.Context, id string) (*store.Task, error
 	}
 	if t.FlowID != "" {
 		s.cache.tasks.put(id, t.CorpID, t, at, gen)
+		s.refs.remember(t)
 	}
 	return t, nil
 }
@@ -85,6 +86,7 @@ func (s *Service) taskAndLogs(ctx context.Context, id string, kinds ...store.Tas
 		}
 		if t.FlowID != "" {
 			s.cache.tasks.put(id, t.CorpID, t, at, gen)
+			s.refs.remember(t)
 		}
 	}
 	if t.CorpID != corp || t.FlowID == "" || !kindIn(t.Kind, kinds) {

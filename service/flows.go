@@ -17,13 +17,10 @@ var flowKinds = []store.TaskKind{store.KindSignFlow, store.KindStart}
 // caches it): the flow from e签宝 (GET /v1/signflows/{flowId}), the real
 // names of the initiator and the initiating organization, and the task's
 // log, which also records each signer's state seen in /signers. The task
-// and its log come in one store round trip.
+// and its log come in one store round trip, alongside the e签宝 calls when
+// the task's flow is known (flowState).
 func (s *Service) flowDetail(ctx context.Context, taskID string) (*dingtalk.FlowDetail, error) {
-	t, logs, err := s.taskAndLogs(ctx, taskID, flowKinds...)
-	if err != nil {
-		return nil, err
-	}
-	flow, signers, err := s.flowAndSigners(ctx, t.FlowID)
+	t, logs, flow, signers, err := s.flowState(ctx, taskID)
 	if err != nil {
 		return nil, err
 	}

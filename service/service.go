@@ -89,6 +89,7 @@ type Service struct {
 	names  *nameCache
 	outbox *outbox
 	cache  *readCaches
+	refs   flowRefs
 	now    func() time.Time
 	log    *slog.Logger
 

@@ -33,10 +33,15 @@ func (r loadResult) RPS() float64 {
 
 // newClient is the load generator's HTTP client for one target: keep-alive,
 // HTTP/1.1, enough idle connections for the load, shared across the
-// warm-up and the measurements so they reuse connections.
+// warm-up and the measurements so they reuse connections. Connections are
+// capped at 4× the closed loop's: when an open loop outruns its target,
+// requests queue for a connection (and that wait counts in their latency)
+// instead of opening thousands of new ones, which would measure accept
+// queues and file descriptor limits rather than the target.
 func newClient(conns int) *http.Client {
 	tr := &http.Transport{
 		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		MaxConnsPerHost:     4 * conns,
 		MaxIdleConns:        4 * conns,
 		MaxIdleConnsPerHost: 4 * conns,
 		IdleConnTimeout:     90 * time.Second,
@@ -57,7 +62,9 @@ func closedLoop(c *http.Client, tr vegeta.Targeter, conns int, d time.Duration) 
 // latency (vegeta adds workers as needed), so queueing shows in the
 // percentiles instead of slowing the load (no coordinated omission).
 func openLoop(c *http.Client, tr vegeta.Targeter, rate float64, d time.Duration) loadResult {
-	atk := vegeta.NewAttacker(vegeta.Client(c), vegeta.MaxBody(64<<10))
+	// Workers are goroutines waiting on the client; the cap only bounds
+	// memory when a target stalls completely.
+	atk := vegeta.NewAttacker(vegeta.Client(c), vegeta.MaxBody(64<<10), vegeta.MaxWorkers(16384))
 	per := time.Second
 	freq := int(rate)
 	if freq < 1 {

@@ -50,6 +50,8 @@ func main() {
 	flag.IntVar(&opts.Conns, "c", opts.Conns, "connections of the closed-loop load")
 	flag.DurationVar(&opts.Duration, "d", opts.Duration, "duration of each measurement at 0 ms upstream latency")
 	flag.DurationVar(&opts.SlowDuration, "slow-d", opts.SlowDuration, "duration of each measurement when the upstream has latency")
+	flag.Float64Var(&opts.MaxOther, "max-other", opts.MaxOther, "take a measurement again (up to -attempts times) while other work uses more than this % of a CPU")
+	flag.IntVar(&opts.Attempts, "attempts", opts.Attempts, "most times one measurement is taken (see -max-other)")
 	latencies := flag.String("latencies", "0ms,20ms", "upstream latencies to run, comma-separated")
 	flag.Parse()
 	var err error

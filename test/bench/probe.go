@@ -21,6 +21,7 @@ type probes struct {
 	pids  map[string]int // process role -> pid
 	debug string         // gateway debug URL; "" for the proxy and direct
 	http  *http.Client
+	sut   string // the role whose CPU per request is reported
 }
 
 type snapshot struct {

@@ -18,6 +18,10 @@ type Row struct {
 	RPS         float64 `json:"rps"`
 	RatioProxy  float64 `json:"rpsVsProxy,omitempty"`
 	RatioDirect float64 `json:"rpsVsDirect,omitempty"`
+	// CPUVsProxy is the proxy's CPU per request over this target's: the
+	// throughput ratio each would reach alone on one CPU. It holds up when
+	// other work on the machine skews the rps ratio.
+	CPUVsProxy float64 `json:"cpuCapacityVsProxy,omitempty"`
 	// Open loop at OpenRate (half the proxy's maximum): latency in ms, and
 	// what the target adds over the proxy in µs.
 	OpenRate   float64 `json:"openLoopRate,omitempty"`
@@ -34,11 +38,14 @@ type Row struct {
 	CPUPerReqUs float64 `json:"cpuUsPerRequest"`                     // of the proxy or gateway (direct: upstream)
 	// CPU use of each process during the closed loop, % of one CPU.
 	CPUPct map[string]float64 `json:"cpuPercent,omitempty"`
-	// Peak RSS (VmHWM) after the load, and after holding KeepAlive idle
-	// keep-alive connections as well.
+	// Peak RSS (VmHWM) over the whole session, and right after KeepAlive
+	// keep-alive connections were opened (before any load).
 	PeakRSSMiB      float64 `json:"peakRssMiB,omitempty"`
 	KeepAliveRSSMiB float64 `json:"peakRssWithKeepAliveMiB,omitempty"`
 	FirstError      string  `json:"firstError,omitempty"`
+	// Attempts is how many closed loops it took to get one with little
+	// other work on the machine (Options.MaxOther).
+	Attempts int `json:"attempts,omitempty"`
 }
 
 // Results is what a run writes with -out.
@@ -68,6 +75,9 @@ func addRatios(rows []Row) {
 		px, dr := find(*r, "proxy"), find(*r, "direct")
 		if px != nil && px.RPS > 0 && r.Target != "proxy" {
 			r.RatioProxy = r.RPS / px.RPS
+			if r.Target != "direct" && r.CPUPerReqUs > 0 {
+				r.CPUVsProxy = px.CPUPerReqUs / r.CPUPerReqUs
+			}
 			if r.P50 > 0 && r.Target != "direct" {
 				r.AddedP50Us, r.AddedP99Us = 1000*(r.P50-px.P50), 1000*(r.P99-px.P99)
 			}
@@ -140,18 +150,26 @@ func median(v []float64) float64 {
 // benchmarks and the targets.
 func printReport(w io.Writer, res *Results) {
 	fmt.Fprintf(w, "\nMedians (%s; pinned %v)\n", res.Options, res.Pinned)
-	head := "| target | rps | ×proxy | ×direct | p50 ms | p99 ms | p99.9 ms | +p50 µs | +p99 µs | errors | redis cmd/req | redis rt/req | allocs/req | CPU µs/req | peak RSS MiB (1k conns) |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
-	lat := ""
+	head := "| target | rps | ×proxy | ×proxy (CPU) | ×direct | p50 ms | p99 ms | p99.9 ms | +p50 µs | +p99 µs | errors | redis cmd/req | redis rt/req | allocs/req | CPU µs/req | peak RSS MiB: session (1k conns) | other CPU % |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+	lat, overloaded := "", false
 	for _, r := range res.Medians {
 		if r.Latency != lat {
 			lat = r.Latency
 			fmt.Fprintf(w, "\nUpstream latency %s (open loop at %.0f req/s)\n\n%s", lat, openRate(res.Medians, lat), head)
 		}
-		fmt.Fprintf(w, "| %s | %.0f | %s | %s | %s | %s | %s | %s | %s | %d | %s | %s | %s | %.1f | %s |\n", r.Target, r.RPS,
-			opt(r.RatioProxy, "%.2f"), opt(r.RatioDirect, "%.2f"), opt(r.P50, "%.3f"), opt(r.P99, "%.3f"), opt(r.P999, "%.3f"),
+		over := ""
+		if r.OpenRate > 0 && r.OpenRate >= 0.9*r.RPS {
+			over, overloaded = "*", true
+		}
+		fmt.Fprintf(w, "| %s | %.0f | %s | %s | %s | %s%s | %s | %s | %s | %s | %d | %s | %s | %s | %.1f | %s | %.0f |\n", r.Target, r.RPS,
+			opt(r.RatioProxy, "%.2f"), opt(r.CPUVsProxy, "%.2f"), opt(r.RatioDirect, "%.2f"), opt(r.P50, "%.3f"), over, opt(r.P99, "%.3f"), opt(r.P999, "%.3f"),
 			optSigned(r.AddedP50Us, r.Target), optSigned(r.AddedP99Us, r.Target), r.Errors,
-			opt(r.RedisCmds, "%.2f"), opt(r.RedisReads, "%.2f"), opt(r.Allocs, "%.0f"), r.CPUPerReqUs, rss(r))
+			opt(r.RedisCmds, "%.2f"), opt(r.RedisReads, "%.2f"), opt(r.Allocs, "%.0f"), r.CPUPerReqUs, rss(r), r.CPUPct["other"])
 	}
+	if overloaded {
+		fmt.Fprintf(w, "\n\\* the open-loop rate is at or above 90%% of this target's closed-loop maximum: it is overloaded and its latency is queueing.\n")
+	}
+	fmt.Fprintf(w, "\nother CPU %%: CPU time of the two CPUs used by no process of the run (other work on the machine, kernel network processing), as %% of one CPU; high values mean a noisy measurement.\n")
 	if len(res.InProcess) > 0 {
 		fmt.Fprintf(w, "\nIn-process Go benchmarks (GOMAXPROCS=1)\n\n| benchmark | ns/op | B/op | allocs/op |\n|---|---|---|---|\n")
 		for _, b := range res.InProcess {

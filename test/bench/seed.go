@@ -101,10 +101,11 @@ func (g *gateway) call(method, path string, body, out any) error {
 	return json.Unmarshal(raw, out)
 }
 
-// keepAliveRSS opens n connections to the gateway, sends GetFlowDetail on
-// each (all in flight at once), keeps them open and idle, and returns the
-// gateway's peak RSS with them held.
-func (g *gateway) keepAliveRSS(n int) (int64, error) {
+// keepAliveRSS opens n keep-alive connections to the gateway and sends
+// one GetFlowDetail on each, at most inFlight at a time (as the closed loop
+// does), then holds them all open and idle and returns the gateway's peak
+// RSS.
+func (g *gateway) keepAliveRSS(n, inFlight int) (int64, error) {
 	host := strings.TrimPrefix(g.URL, "http://")
 	raw := "GET " + g.detailPath() + " HTTP/1.1\r\nHost: " + host + "\r\n" + service.TokenHeader + ": " + g.Token + "\r\n\r\n"
 	conns := make([]net.Conn, 0, n)
@@ -113,27 +114,38 @@ func (g *gateway) keepAliveRSS(n int) (int64, error) {
 			c.Close()
 		}
 	}()
-	for range n {
-		c, err := net.DialTimeout("tcp", host, 5*time.Second)
-		if err != nil {
-			return 0, fmt.Errorf("connection %d: %w", len(conns)+1, err)
+	for len(conns) < n {
+		start := len(conns)
+		for len(conns) < n && len(conns)-start < inFlight {
+			c, err := net.DialTimeout("tcp", host, 5*time.Second)
+			if err != nil {
+				return 0, fmt.Errorf("connection %d: %w", len(conns)+1, err)
+			}
+			conns = append(conns, c)
+			if _, err := io.WriteString(c, raw); err != nil {
+				return 0, err
+			}
 		}
-		conns = append(conns, c)
-		if _, err := io.WriteString(c, raw); err != nil {
-			return 0, err
-		}
-	}
-	for i, c := range conns {
-		_ = c.SetReadDeadline(time.Now().Add(30 * time.Second))
-		res, err := http.ReadResponse(bufio.NewReader(c), nil)
-		if err != nil {
-			return 0, fmt.Errorf("connection %d: %w", i+1, err)
-		}
-		_, _ = io.Copy(io.Discard, res.Body)
-		res.Body.Close()
-		if res.StatusCode != http.StatusOK {
-			return 0, fmt.Errorf("connection %d: status %d", i+1, res.StatusCode)
+		for i, c := range conns[start:] {
+			if err := readOK(c); err != nil {
+				return 0, fmt.Errorf("connection %d: %w", start+i+1, err)
+			}
 		}
 	}
 	return peakRSS(g.pid())
+}
+
+// readOK reads one response from c and checks it is a 200.
+func readOK(c net.Conn) error {
+	_ = c.SetReadDeadline(time.Now().Add(30 * time.Second))
+	res, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		return err
+	}
+	_, _ = io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("status %d", res.StatusCode)
+	}
+	return nil
 }

@@ -60,9 +60,9 @@ func checkTargets(res *Results) []TargetResult {
 		}
 		where := r.Target + " @" + r.Latency
 		if strings.HasSuffix(r.Target, "uncached") {
-			add("uncached throughput ≥ 0.8× proxy, "+where, r.RatioProxy >= 0.8, "%.2f×", r.RatioProxy)
+			add("uncached throughput ≥ 0.8× proxy, "+where, r.RatioProxy >= 0.8, "%.2f× (by CPU per request %.2f×)", r.RatioProxy, r.CPUVsProxy)
 		} else {
-			add("cached throughput ≥ 2× proxy, "+where, r.RatioProxy >= 2, "%.2f×", r.RatioProxy)
+			add("cached throughput ≥ 2× proxy, "+where, r.RatioProxy >= 2, "%.2f× (by CPU per request %.2f×)", r.RatioProxy, r.CPUVsProxy)
 		}
 		add("added p50 ≤ 150µs and p99 ≤ 1ms at 50% load, "+where, r.AddedP50Us <= 150 && r.AddedP99Us <= 1000,
 			"%+.0fµs / %+.0fµs", r.AddedP50Us, r.AddedP99Us)

@@ -38,6 +38,7 @@ type environment struct {
 	redis   *exec.Cmd
 	gw      *exec.Cmd
 	base    string
+	debug   string // the gateway's debug listener (pprof), for forcing a GC
 	token   string
 	stopEmu chan struct{}
 }
@@ -53,7 +54,7 @@ func freeAddr() (string, error) {
 
 // startEnv builds the gateway and starts the emulator, Redis if asked, and
 // the gateway.
-func startEnv(storeKind string) (e *environment, err error) {
+func startEnv(storeKind string, pin bool) (e *environment, err error) {
 	e = &environment{stopEmu: make(chan struct{})}
 	defer func() {
 		if err != nil {
@@ -90,6 +91,9 @@ func startEnv(storeKind string) (e *environment, err error) {
 	if err != nil {
 		return nil, err
 	}
+	if e.debug, err = freeAddr(); err != nil {
+		return nil, err
+	}
 	apps := fmt.Sprintf(`[{"key":%q,"secret":%q,"type":"isv_enterprise","corps":[%q]}]`, suiteKey, suiteSecret, corpID)
 	env := append(os.Environ(),
 		"ESIGNGW_SERVER_ADDR="+addr, "ESIGNGW_SERVER_PUBLIC_URL=http://"+addr,
@@ -97,6 +101,7 @@ func startEnv(storeKind string) (e *environment, err error) {
 		"ESIGNGW_DINGTALK_APPS="+apps, "ESIGNGW_DINGTALK_INITIAL_QUOTA=1000", "ESIGNGW_DINGTALK_ALLOW_PRIVATE_URLS=true",
 		// The limiter stays in the path (its cost is part of the gateway) but never refuses.
 		"ESIGNGW_RATELIMIT_DEFAULT=1000000000",
+		"ESIGNGW_DEBUG_ADDR="+e.debug,
 		"ESIGNGW_LOG_LEVEL=warn", "ESIGNGW_STORE_DRIVER="+storeKind, "ESIGNGW_STORE_PATH="+filepath.Join(e.dir, "gw.db"))
 	if storeKind == "redis" {
 		raddr, err := e.startRedis()
@@ -110,6 +115,11 @@ func startEnv(storeKind string) (e *environment, err error) {
 		return nil, err
 	}
 	e.gw = exec.Command(bin, "serve")
+	if pin {
+		// taskset execs the gateway: the process (and its PID) is the gateway's.
+		e.gw = exec.Command("taskset", "-c", "1", bin, "serve")
+		env = append(env, "GOMAXPROCS=1")
+	}
 	e.gw.Env, e.gw.Stdout, e.gw.Stderr = env, logs, logs
 	if err := e.gw.Start(); err != nil {
 		return nil, err
