@@ -124,6 +124,7 @@ func defaults() map[string]any {
 		"esign.timeout":               "5s",
 		"esign.call_timeout":          "15s",
 		"esign.retries":               2,
+		"esign.breaker_timeout":       "30s",
 		"esign.callback_path":         "/esign/callback",
 		"esign.callback_window":       "15m",
 		"dingtalk.apps":               []map[string]any{},
