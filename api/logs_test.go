@@ -20,24 +20,6 @@ import (
 	"esign-gateway/esign/esigntest"
 )
 
-// logCapture collects a gateway's logs from many goroutines.
-type logCapture struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logCapture) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logCapture) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // credentialSpy remembers every credential the gateway sends to e签宝:
 // request signatures and, in token mode, access tokens.
 type credentialSpy struct {
@@ -63,7 +45,7 @@ func (s *credentialSpy) RoundTrip(r *http.Request) (*http.Response, error) {
 func TestLogsKeepSecrets(t *testing.T) {
 	for _, mode := range []string{esign.AuthSignature, esign.AuthToken} {
 		t.Run(mode, func(t *testing.T) {
-			var logs logCapture
+			var logs syncBuffer
 			spy := &credentialSpy{}
 			emu := esigntest.Start(t, esigntest.Config{AppID: apitest.EsignAppID, AppSecret: apitest.EsignSecret})
 			g := apitest.New(t, apitest.Options{Emulator: emu, Log: &logs, Esign: func(c *esign.Config) {
