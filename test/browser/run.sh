@@ -10,25 +10,10 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-tmp="$(mktemp -d)"
-log="$tmp/demo.log"
-pid=""
+# shellcheck source=../lib/demo.sh
+. "$root/test/lib/demo.sh"
 
-cleanup() {
-	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-		kill "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-	fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT INT TERM
-
-fail() {
-	echo "browser: $*"
-	echo "browser: last 50 lines of the demo log:"
-	tail -n 50 "$log" || true
-	exit 1
-}
+fail() { demo_fail "$@"; }
 
 # json PATH reads stdin as JSON and prints the value at a dotted path
 # ("data.0.flowId"); it fails when the value is missing.
@@ -48,31 +33,9 @@ if command -v fc-list >/dev/null && [ -z "$(fc-list :lang=zh 2>/dev/null)" ]; th
 	echo "browser: warning: no Chinese font, the screenshot will show boxes (apt-get install fonts-wqy-microhei)"
 fi
 
-echo "browser: building the gateway"
-(cd "$root" && go build -o "$tmp/esign-gateway" .)
-
-read -r p1 p2 < <(node -e '
-const net = require("net");
-const free = () => new Promise((ok) => { const s = net.createServer(); s.listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => ok(p)); }); });
-(async () => { const a = await free(); let b = await free(); while (b === a) b = await free(); console.log(a, b); })();
-')
+start_demo browser
 gw="http://127.0.0.1:$p1"
 emu="http://127.0.0.1:$p2"
-
-echo "browser: starting demo on $gw (e签宝 emulator on $emu)"
-"$tmp/esign-gateway" demo --addr "127.0.0.1:$p1" --esign-addr "127.0.0.1:$p2" >"$log" 2>&1 &
-pid=$!
-
-ready=""
-for _ in $(seq 1 150); do
-	if curl -sf "$gw/readyz" >/dev/null 2>&1; then
-		ready=1
-		break
-	fi
-	kill -0 "$pid" 2>/dev/null || break
-	sleep 0.2
-done
-[ -n "$ready" ] || fail "demo did not become ready within 30s"
 
 echo "browser: creating a completed flow for the demo corp"
 token="$(curl -sf -X POST "$gw/v1.0/oauth2/corpAccessToken" -H 'Content-Type: application/json' \
