@@ -172,6 +172,22 @@ func putJSON(bk *bolt.Bucket, key string, v any) error {
 }
 
 // join builds a composite key; ids never contain NUL.
+// putFirst stores *v under key unless key already holds a value, which is
+// then decoded into *v; it reports whether *v was stored. First write wins:
+// concurrent creators of one key all end up with the same record.
+func putFirst[T any](bk *bolt.Bucket, key string, v *T) (bool, error) {
+	var existing T
+	err := getJSON(bk, key, &existing)
+	if err == nil {
+		*v = existing
+		return false, nil
+	}
+	if !errors.Is(err, ErrNotFound) {
+		return false, err
+	}
+	return true, putJSON(bk, key, v)
+}
+
 func join(parts ...string) string {
 	n := 0
 	for _, p := range parts {

@@ -101,20 +101,14 @@ func (b *Bolt) PutUser(ctx context.Context, u *User) (*User, error) {
 	stored := *u
 	err := b.update(ctx, func(tx *bolt.Tx) error {
 		bk := bucket(tx, bucketUsers)
-		key := join(u.CorpID, u.UserID)
-		var existing User
-		err := getJSON(bk, key, &existing)
-		if err == nil {
-			stored = existing
-			return errNoChange
-		}
-		if !errors.Is(err, ErrNotFound) {
-			return err
-		}
 		if stored.CreatedAt == 0 {
 			stored.CreatedAt = b.nowMS()
 		}
-		return putJSON(bk, key, &stored)
+		ok, err := putFirst(bk, join(u.CorpID, u.UserID), &stored)
+		if err == nil && !ok {
+			return errNoChange
+		}
+		return err
 	})
 	if err != nil {
 		return nil, err

@@ -27,21 +27,15 @@ func (b *Bolt) PlaceOrder(ctx context.Context, o *Order) (*Order, bool, error) {
 	created := false
 	err := b.update(ctx, func(tx *bolt.Tx) error {
 		orders := bucket(tx, bucketOrders)
-		key := join(o.CorpID, o.OrderID)
-		var existing Order
-		err := getJSON(orders, key, &existing)
-		if err == nil {
-			stored = existing
-			return errNoChange
-		}
-		if !errors.Is(err, ErrNotFound) {
-			return err
-		}
 		if stored.CreatedAt == 0 {
 			stored.CreatedAt = b.nowMS()
 		}
-		if err := putJSON(orders, key, &stored); err != nil {
+		ok, err := putFirst(orders, join(o.CorpID, o.OrderID), &stored)
+		if err != nil {
 			return err
+		}
+		if !ok {
+			return errNoChange
 		}
 		created = true
 		return b.changeQuota(tx, o.CorpID, func(q *Quota) error {
