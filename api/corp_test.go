@@ -91,3 +91,20 @@ func TestOrdersAndQuota(t *testing.T) {
 		})
 	}
 }
+
+// TestCorpConsoleV1Header: esign_1.0 CorpConsole leaves the number-typed
+// orgConsoleUrl out and sends the address, the same as esign_2.0's, in a header.
+func TestCorpConsoleV1Header(t *testing.T) {
+	g := apitest.New(t, apitest.Options{})
+	tok := g.Token(apitest.CorpA)
+	v1 := g.Do("GET", "/v1.0/esign/corps/console", tok, nil)
+	v2 := g.Do("GET", "/v2.0/esign/corps/consoles", tok, nil)
+	data, _ := v1.JSON["data"].(map[string]any)
+	if v1.Status != 200 || data == nil || len(data) != 0 {
+		t.Fatalf("v1: %d %s, want data {}", v1.Status, v1.Raw)
+	}
+	want, _ := v2.JSON["orgConsoleUrl"].(string)
+	if got := v1.Header.Get("x-esign-org-console-url"); want == "" || got != want {
+		t.Errorf("header %q, want esign_2.0's %q", got, want)
+	}
+}
