@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 	"testing"
@@ -11,7 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// TestConfigFileListsEveryKey keeps config.yaml and defaults() in step.
+// TestConfigFileListsEveryKey keeps config.yaml and gateway.Config in step.
 func TestConfigFileListsEveryKey(t *testing.T) {
 	raw, err := os.ReadFile("config.yaml")
 	if err != nil {
@@ -23,14 +24,15 @@ func TestConfigFileListsEveryKey(t *testing.T) {
 	}
 	inFile := map[string]bool{}
 	flatten("", doc, inFile)
-	for k := range defaults() {
+	keys := configKeys()
+	for k := range keys {
 		if !inFile[k] {
 			t.Errorf("config.yaml lacks %s", k)
 		}
 	}
 	for k := range inFile {
-		if _, ok := defaults()[k]; !ok {
-			t.Errorf("config.yaml has %s, which has no default in code", k)
+		if _, ok := keys[k]; !ok {
+			t.Errorf("config.yaml has %s, which gateway.Config does not", k)
 		}
 	}
 }
@@ -57,7 +59,8 @@ func TestEnvOverridesEveryKey(t *testing.T) {
 		"server.addr": "127.0.0.1:9999", "server.public_url": "https://gw.example.com", "server.shutdown_timeout": "7s", "server.shutdown_delay": "3s",
 		"server.body_limit": "2048", "store.driver": "redis", "store.path": "/tmp/x.db",
 		"store.redis.addrs": "a:1,b:2,c:3", "store.redis.master_name": "mymaster", "store.redis.password": "pw",
-		"store.redis.db": "3", "store.redis.prefix": "p:", "esign.base_url": "http://e", "esign.app_id": "app",
+		"store.redis.db": "3", "store.redis.prefix": "p:", "store.redis.dial_timeout": "1s", "store.redis.read_timeout": "2s",
+		"store.redis.write_timeout": "3s", "store.redis.pool_timeout": "4s", "store.redis.max_retries": "5", "esign.base_url": "http://e", "esign.app_id": "app",
 		"esign.app_secret": "sec", "esign.auth_mode": "token", "esign.timeout": "2s", "esign.call_timeout": "9s",
 		"esign.retries": "4", "esign.breaker_timeout": "45s", "esign.callback_path": "/cb", "esign.callback_window": "5m",
 		"dingtalk.apps":      `[{"key":"k","secret":"s","type":"isv_enterprise","corps":["c1","c2"],"event_token":"et"}]`,
@@ -68,7 +71,7 @@ func TestEnvOverridesEveryKey(t *testing.T) {
 		"cache.ttl": "5s", "debug.addr": "127.0.0.1:6060",
 	}
 	var keys []string
-	for k := range defaults() {
+	for k := range configKeys() {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
@@ -99,6 +102,11 @@ func TestEnvOverridesEveryKey(t *testing.T) {
 		{"store.redis.password", cfg.Store.Redis.Password, "pw"},
 		{"store.redis.db", cfg.Store.Redis.DB, 3},
 		{"store.redis.prefix", cfg.Store.Redis.Prefix, "p:"},
+		{"store.redis.dial_timeout", cfg.Store.Redis.DialTimeout, time.Second},
+		{"store.redis.read_timeout", cfg.Store.Redis.ReadTimeout, 2 * time.Second},
+		{"store.redis.write_timeout", cfg.Store.Redis.WriteTimeout, 3 * time.Second},
+		{"store.redis.pool_timeout", cfg.Store.Redis.PoolTimeout, 4 * time.Second},
+		{"store.redis.max_retries", cfg.Store.Redis.MaxRetries, 5},
 		{"esign.base_url", cfg.Esign.BaseURL, "http://e"},
 		{"esign.app_id", cfg.Esign.AppID, "app"},
 		{"esign.app_secret", cfg.Esign.AppSecret, "sec"},
@@ -123,8 +131,8 @@ func TestEnvOverridesEveryKey(t *testing.T) {
 		{"log.format", cfg.Log.Format, "text"},
 		{"log.level", cfg.Log.Level, "debug"},
 	}
-	if len(checks) != len(defaults()) {
-		t.Fatalf("checks cover %d keys, defaults have %d", len(checks), len(defaults()))
+	if len(checks) != len(configKeys()) {
+		t.Fatalf("checks cover %d keys, gateway.Config has %d", len(checks), len(configKeys()))
 	}
 	for _, c := range checks {
 		if c.got != c.want {
@@ -133,18 +141,42 @@ func TestEnvOverridesEveryKey(t *testing.T) {
 	}
 }
 
-// TestConfigFileAndDefaults loads config.yaml and checks defaults survive.
-func TestConfigFileAndDefaults(t *testing.T) {
+// TestConfigFileSetsNoDefaults loads config.yaml: every key there is
+// empty, so that each package's own default applies (none is written
+// twice), and a broken file is an error.
+func TestConfigFileSetsNoDefaults(t *testing.T) {
 	cfg, err := loadConfig("config.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Store.Driver != "embedded" || cfg.Dingtalk.TokenTTL != 7200*time.Second || cfg.Esign.CallbackPath != "/esign/callback" {
-		t.Errorf("unexpected defaults: %+v", cfg)
+	if path := setIn(reflect.ValueOf(*cfg), "config"); path != "" {
+		t.Errorf("config.yaml sets %s; leave it empty so the package's default applies", path)
 	}
 	bad := filepath.Join(t.TempDir(), "bad.yaml")
 	os.WriteFile(bad, []byte("server: [\n"), 0o600)
 	if _, err := loadConfig(bad); err == nil {
 		t.Error("a broken config file loaded without error")
 	}
+}
+
+// setIn returns the path of the first non-empty value in v, or "".
+func setIn(v reflect.Value, path string) string {
+	switch v.Kind() {
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if p := setIn(v.Field(i), path+"."+v.Type().Field(i).Name); p != "" {
+				return p
+			}
+		}
+		return ""
+	case reflect.Slice, reflect.Map:
+		if v.Len() > 0 {
+			return path
+		}
+		return ""
+	}
+	if !v.IsZero() {
+		return path
+	}
+	return ""
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"esign-gateway/api"
 	"esign-gateway/api/apitest"
 )
 
@@ -84,6 +85,38 @@ var (
 	detailShape = shape{"flowStatus": 'n', "initiatorAuthorizedName": 's', "initiatorName": 's', "logs": 'a'}
 )
 
+// TestActionsCoverTheTable: every row of the action table has a case here
+// (or its own test, named in covered), and every case is a row.
+func TestActionsCoverTheTable(t *testing.T) {
+	covered := map[string]string{
+		"esign_1.0 CancelCorpAuth":       "TestCancelCorpAuthRevokesTokens",
+		"esign_2.0 CancelCorpAuth":       "TestCancelCorpAuthRevokesTokens",
+		"oauth2_1.0 GetCorpAccessToken":  "TestTokenEndpoints",
+		"oauth2_1.0 GetAccessToken":      "TestTokenEndpoints",
+		"oauth2_1.0 GetSuiteAccessToken": "TestTokenEndpoints",
+	}
+	cases := map[string]bool{}
+	for _, a := range actionTable(&scenario{}) {
+		cases[a.name] = true
+	}
+	rows := map[string]bool{}
+	for _, r := range api.Actions() {
+		key := r.Version + " " + r.Action
+		rows[key] = true
+		if !cases[key] && covered[key] == "" {
+			t.Errorf("the action table's %s has no case in actionTable", key)
+		}
+	}
+	for key := range cases {
+		if !rows[key] {
+			t.Errorf("actionTable's %s is not a row of the action table", key)
+		}
+	}
+	if len(rows) != 45 {
+		t.Errorf("the action table has %d rows, want 45 (42 e签宝 actions and 3 token endpoints)", len(rows))
+	}
+}
+
 // TestActions runs every DingTalk e签宝 action through the router: success
 // with exact JSON types, a missing required field, and another corp's id.
 func TestActions(t *testing.T) {
@@ -97,25 +130,44 @@ func TestActions(t *testing.T) {
 	}
 }
 
+// action is how one row of the action table is tested. name is the
+// version and the action ("esign_2.0 GetFlowDetail"); the method and path
+// come from the table itself (api.Route).
 type action struct {
-	name, method, path string
-	body               any
-	v1                 bool  // esign_1.0 envelope
-	want               shape // success body (v1: of data)
-	check              func(t *testing.T, body any)
-	missing            *call // a request missing a required field
-	missingField       string
-	foreign            *call // corp B asking for corp A's id
-	foreignCode        string
+	name         string
+	params       []string // path parameters: name, value, ...
+	query        string
+	body         any
+	v1           bool  // esign_1.0 envelope
+	want         shape // success body (v1: of data)
+	check        func(t *testing.T, body any)
+	missing      *call // a request missing a required field
+	missingField string
+	foreign      *call // corp B asking for corp A's id
+	foreignCode  string
 }
 
+// call is another request to the same action.
 type call struct {
-	method, path string
-	body         any
+	params []string
+	query  string
+	body   any
+}
+
+// do sends c to a's action with token.
+func (a action) do(g *apitest.Gateway, token string, c call) *apitest.Response {
+	version, name, _ := strings.Cut(a.name, " ")
+	method, _ := api.Route(name, version)
+	path := apitest.Path(name, version, c.params...)
+	if c.query != "" {
+		path += "?" + c.query
+	}
+	return g.Do(method, path, token, c.body)
 }
 
 func (a action) run(t *testing.T, s *scenario) {
-	res := s.g.Do(a.method, a.path, s.tokA, a.body)
+	self := call{params: a.params, query: a.query, body: a.body}
+	res := a.do(s.g, s.tokA, self)
 	if res.Status != 200 {
 		t.Fatalf("success path: %d %s", res.Status, res.Raw)
 	}
@@ -133,18 +185,22 @@ func (a action) run(t *testing.T, s *scenario) {
 		a.check(t, body)
 	}
 	if a.missing != nil {
-		res := s.g.Do(a.missing.method, a.missing.path, s.tokA, a.missing.body)
+		c := *a.missing
+		if c.params == nil {
+			c.params = a.params
+		}
+		res := a.do(s.g, s.tokA, c)
 		if res.Status != 400 || res.JSON["code"] != "invalidRequest.invalidAguemnts" || !strings.Contains(res.JSON["message"].(string), a.missingField) {
 			t.Errorf("missing %s: %d %s", a.missingField, res.Status, res.Raw)
 		}
 	}
 	if a.foreign != nil {
-		res := s.g.Do(a.foreign.method, a.foreign.path, s.tokB, a.foreign.body)
+		res := a.do(s.g, s.tokB, *a.foreign)
 		if res.Status != 400 || res.JSON["code"] != a.foreignCode {
 			t.Errorf("foreign corp: %d %s, want 400 %s", res.Status, res.Raw, a.foreignCode)
 		}
 	}
-	if res := s.g.Do(a.method, a.path, "bad-token", a.body); res.Status != 400 || res.JSON["code"] != "InvalidAuthentication" {
+	if res := a.do(s.g, "bad-token", self); res.Status != 400 || res.JSON["code"] != "InvalidAuthentication" {
 		t.Errorf("bad token: %d %s", res.Status, res.Raw)
 	}
 }
@@ -175,61 +231,60 @@ func actionTable(s *scenario) []action {
 		}
 		checkShape(t, "approval", list[0], shape{"approvalName": 's', "approvalNodes": 'a', "endTime": 'n', "refuseReason": 's', "sealIdImg": 's', "sponsorAccountName": 's', "startTime": 'n', "status": 's'})
 	}
-	foreignTask := func(path string) *call { return &call{"GET", path, nil} }
 	return []action{
 		// esign_1.0
-		{name: "v1 AuthUrl", method: "POST", path: "/v1.0/esign/auths/url", body: map[string]any{"redirectUrl": "https://isv.example.com/back"}, v1: true, want: pageShape},
-		{name: "v1 ChannelOrder", method: "POST", path: "/v1.0/esign/orders/channel", body: channel, v1: true, want: shape{"esignOrderId": 's'},
-			missing: &call{"POST", "/v1.0/esign/orders/channel", map[string]any{"itemName": "x", "orderId": "o2", "payFee": 1, "quantity": 1}}, missingField: "itemCode"},
-		{name: "v1 ContractMargin", method: "GET", path: "/v1.0/esign/contracts/margin", v1: true, want: shape{"margin": 'n'}},
-		{name: "v1 CorpConsole", method: "GET", path: "/v1.0/esign/corps/console", v1: true, want: shape{}},
-		{name: "v1 CorpInfo", method: "GET", path: "/v1.0/esign/corps/info", v1: true, want: shape{"orgRealName": 's', "realName": 'b'}},
-		{name: "v1 CreateDeveloper", method: "GET", path: "/v1.0/esign/developers/create", v1: true, check: func(t *testing.T, b any) {
+		{name: "esign_1.0 AuthUrl", body: map[string]any{"redirectUrl": "https://isv.example.com/back"}, v1: true, want: pageShape},
+		{name: "esign_1.0 ChannelOrder", body: channel, v1: true, want: shape{"esignOrderId": 's'},
+			missing: &call{body: map[string]any{"itemName": "x", "orderId": "o2", "payFee": 1, "quantity": 1}}, missingField: "itemCode"},
+		{name: "esign_1.0 ContractMargin", v1: true, want: shape{"margin": 'n'}},
+		{name: "esign_1.0 CorpConsole", v1: true, want: shape{}},
+		{name: "esign_1.0 CorpInfo", v1: true, want: shape{"orgRealName": 's', "realName": 'b'}},
+		{name: "esign_1.0 CreateDeveloper", v1: true, check: func(t *testing.T, b any) {
 			if b != true {
 				t.Errorf("data %v, want true", b)
 			}
 		}},
-		{name: "v1 GetCorpRealnameUrl", method: "POST", path: "/v1.0/esign/corps/realname", body: map[string]any{"userId": "u1"}, v1: true, want: pageShape,
-			missing: &call{"POST", "/v1.0/esign/corps/realname", map[string]any{}}, missingField: "userId"},
-		{name: "v1 GetCropStatus", method: "GET", path: "/v1.0/esign/corps/statuses", v1: true, want: shape{"authStatus": 's', "installStatus": 's'}},
-		{name: "v1 GetFile", method: "GET", path: "/v1.0/esign/files/" + s.fileA, v1: true, want: fileShape,
-			foreign: foreignTask("/v1.0/esign/files/" + s.fileA), foreignCode: "fileNotExists"},
-		{name: "v1 GetFlowDetail", method: "GET", path: "/v1.0/esign/flows/detail?taskId=" + s.done, v1: true, want: shape{"businessSense": 's', "flowStatus": 'n', "initiatorName": 's', "logs": 'a'},
-			missing: &call{"GET", "/v1.0/esign/flows/detail", nil}, missingField: "taskId",
-			foreign: foreignTask("/v1.0/esign/flows/detail?taskId=" + s.done), foreignCode: "flowNotExists"},
-		{name: "v1 GetFlowSignDetail", method: "GET", path: "/v1.0/esign/flows/sign/detail?taskId=" + s.done, v1: true, want: shape{"businessSense": 's', "flowStatus": 'n', "signers": 'a'},
-			missing: &call{"GET", "/v1.0/esign/flows/sign/detail?taskId=", nil}, missingField: "taskId",
-			foreign: foreignTask("/v1.0/esign/flows/sign/detail?taskId=" + s.done), foreignCode: "flowNotExists"},
-		{name: "v1 GetProcessStartUrl", method: "POST", path: "/v1.0/esign/process/start", body: start, v1: true, want: pageShape,
-			missing: &call{"POST", "/v1.0/esign/process/start", map[string]any{"files": start["files"]}}, missingField: "initiatorUserId"},
-		{name: "v1 GetSignNoticeUrl", method: "POST", path: "/v1.0/esign/signs/notice/url", body: map[string]any{"taskId": s.doing}, v1: true, want: shape{"mobileUrl": 's', "pcUrl": 's'},
-			missing: &call{"POST", "/v1.0/esign/signs/notice/url", map[string]any{}}, missingField: "taskId",
-			foreign: &call{"POST", "/v1.0/esign/signs/notice/url", map[string]any{"taskId": s.doing}}, foreignCode: "flowNotExists"},
-		{name: "v1 GetUploadUrl", method: "POST", path: "/v1.0/esign/files/getUploadUrl", body: upload, v1: true, want: shape{"fileId": 's', "uploadUrl": 's'},
-			missing: &call{"POST", "/v1.0/esign/files/getUploadUrl", noMD5}, missingField: "contentMd5"},
-		{name: "v1 GetUserInfo", method: "GET", path: "/v1.0/esign/users/u1", v1: true, want: shape{"realName": 'b', "userRealName": 's'}},
-		{name: "v1 GetUserRealnameUrl", method: "POST", path: "/v1.0/esign/users/realname", body: map[string]any{"userId": "u2"}, v1: true, want: pageShape,
-			missing: &call{"POST", "/v1.0/esign/users/realname", map[string]any{"redirectUrl": "https://x.example.com"}}, missingField: "userId"},
-		{name: "v1 ListFlowDocs", method: "GET", path: "/v1.0/esign/flows/docs?taskId=" + s.done, v1: true, check: docsCheck,
-			missing: &call{"GET", "/v1.0/esign/flows/docs", nil}, missingField: "taskId",
-			foreign: foreignTask("/v1.0/esign/flows/docs?taskId=" + s.done), foreignCode: "flowNotExists"},
-		{name: "v1 ListSealApproval", method: "GET", path: "/v1.0/esign/seals/approval/list?taskId=" + s.done, v1: true, check: approvalsCheck,
-			missing: &call{"GET", "/v1.0/esign/seals/approval/list", nil}, missingField: "taskId",
-			foreign: foreignTask("/v1.0/esign/seals/approval/list?taskId=" + s.done), foreignCode: "flowNotExists"},
-		{name: "v1 OrderResale", method: "POST", path: "/v1.0/esign/orders/resale", body: resale, v1: true, want: shape{"esignOrderId": 's'},
-			missing: &call{"POST", "/v1.0/esign/orders/resale", map[string]any{"orderId": "o3", "quantity": 1, "orderCreateTime": 1, "serviceStopTime": 2}}, missingField: "serviceStartTime"},
+		{name: "esign_1.0 GetCorpRealnameUrl", body: map[string]any{"userId": "u1"}, v1: true, want: pageShape,
+			missing: &call{body: map[string]any{}}, missingField: "userId"},
+		{name: "esign_1.0 GetCropStatus", v1: true, want: shape{"authStatus": 's', "installStatus": 's'}},
+		{name: "esign_1.0 GetFile", params: []string{"fileId", s.fileA}, v1: true, want: fileShape,
+			foreign: &call{params: []string{"fileId", s.fileA}}, foreignCode: "fileNotExists"},
+		{name: "esign_1.0 GetFlowDetail", query: "taskId=" + s.done, v1: true, want: shape{"businessSense": 's', "flowStatus": 'n', "initiatorName": 's', "logs": 'a'},
+			missing: &call{}, missingField: "taskId",
+			foreign: &call{query: "taskId=" + s.done}, foreignCode: "flowNotExists"},
+		{name: "esign_1.0 GetFlowSignDetail", query: "taskId=" + s.done, v1: true, want: shape{"businessSense": 's', "flowStatus": 'n', "signers": 'a'},
+			missing: &call{query: "taskId="}, missingField: "taskId",
+			foreign: &call{query: "taskId=" + s.done}, foreignCode: "flowNotExists"},
+		{name: "esign_1.0 GetProcessStartUrl", body: start, v1: true, want: pageShape,
+			missing: &call{body: map[string]any{"files": start["files"]}}, missingField: "initiatorUserId"},
+		{name: "esign_1.0 GetSignNoticeUrl", body: map[string]any{"taskId": s.doing}, v1: true, want: shape{"mobileUrl": 's', "pcUrl": 's'},
+			missing: &call{body: map[string]any{}}, missingField: "taskId",
+			foreign: &call{body: map[string]any{"taskId": s.doing}}, foreignCode: "flowNotExists"},
+		{name: "esign_1.0 GetUploadUrl", body: upload, v1: true, want: shape{"fileId": 's', "uploadUrl": 's'},
+			missing: &call{body: noMD5}, missingField: "contentMd5"},
+		{name: "esign_1.0 GetUserInfo", params: []string{"userId", "u1"}, v1: true, want: shape{"realName": 'b', "userRealName": 's'}},
+		{name: "esign_1.0 GetUserRealnameUrl", body: map[string]any{"userId": "u2"}, v1: true, want: pageShape,
+			missing: &call{body: map[string]any{"redirectUrl": "https://x.example.com"}}, missingField: "userId"},
+		{name: "esign_1.0 ListFlowDocs", query: "taskId=" + s.done, v1: true, check: docsCheck,
+			missing: &call{}, missingField: "taskId",
+			foreign: &call{query: "taskId=" + s.done}, foreignCode: "flowNotExists"},
+		{name: "esign_1.0 ListSealApproval", query: "taskId=" + s.done, v1: true, check: approvalsCheck,
+			missing: &call{}, missingField: "taskId",
+			foreign: &call{query: "taskId=" + s.done}, foreignCode: "flowNotExists"},
+		{name: "esign_1.0 OrderResale", body: resale, v1: true, want: shape{"esignOrderId": 's'},
+			missing: &call{body: map[string]any{"orderId": "o3", "quantity": 1, "orderCreateTime": 1, "serviceStopTime": 2}}, missingField: "serviceStartTime"},
 		// esign_2.0
-		{name: "v2 ApprovalList", method: "GET", path: "/v2.0/esign/approvals/" + s.done, check: data(approvalsCheck),
-			foreign: foreignTask("/v2.0/esign/approvals/" + s.done), foreignCode: "flowNotExists"},
-		{name: "v2 ChannelOrders", method: "POST", path: "/v2.0/esign/orders/channel", body: channel, want: shape{"esignOrderId": 's'},
-			missing: &call{"POST", "/v2.0/esign/orders/channel", map[string]any{"itemCode": "c", "itemName": "x", "orderId": "o4", "quantity": 1}}, missingField: "orderCreateTime"},
-		{name: "v2 CorpRealname", method: "POST", path: "/v2.0/esign/corps/realnames", body: map[string]any{"userId": "u1"}, want: pageShape,
-			missing: &call{"POST", "/v2.0/esign/corps/realnames", map[string]any{}}, missingField: "userId"},
-		{name: "v2 CreateDevelopers", method: "POST", path: "/v2.0/esign/developers", body: map[string]any{"noticeUrl": "https://isv.example.com/events"}, want: shape{"data": 'b'}},
-		{name: "v2 CreateProcess", method: "POST", path: "/v2.0/esign/process/startAtOnce", body: create, want: shape{"taskId": 's'},
-			missing: &call{"POST", "/v2.0/esign/process/startAtOnce", map[string]any{"initiatorUserId": "u1", "files": create["files"], "participants": create["participants"]}}, missingField: "taskName",
-			foreign: &call{"POST", "/v2.0/esign/process/startAtOnce", create}, foreignCode: "invalidRequest.invalidAguemnts"},
-		{name: "v2 GetAttachsApproval", method: "GET", path: "/v2.0/esign/dingInstances/inst-1/attachments", check: func(t *testing.T, b any) {
+		{name: "esign_2.0 ApprovalList", params: []string{"taskId", s.done}, check: data(approvalsCheck),
+			foreign: &call{params: []string{"taskId", s.done}}, foreignCode: "flowNotExists"},
+		{name: "esign_2.0 ChannelOrders", body: channel, want: shape{"esignOrderId": 's'},
+			missing: &call{body: map[string]any{"itemCode": "c", "itemName": "x", "orderId": "o4", "quantity": 1}}, missingField: "orderCreateTime"},
+		{name: "esign_2.0 CorpRealname", body: map[string]any{"userId": "u1"}, want: pageShape,
+			missing: &call{body: map[string]any{}}, missingField: "userId"},
+		{name: "esign_2.0 CreateDevelopers", body: map[string]any{"noticeUrl": "https://isv.example.com/events"}, want: shape{"data": 'b'}},
+		{name: "esign_2.0 CreateProcess", body: create, want: shape{"taskId": 's'},
+			missing: &call{body: map[string]any{"initiatorUserId": "u1", "files": create["files"], "participants": create["participants"]}}, missingField: "taskName",
+			foreign: &call{body: create}, foreignCode: "invalidRequest.invalidAguemnts"},
+		{name: "esign_2.0 GetAttachsApproval", params: []string{"instanceId", "inst-1"}, check: func(t *testing.T, b any) {
 			list, _ := b.(map[string]any)["data"].([]any)
 			if len(list) != 1 {
 				t.Fatalf("attachments: %v", b)
@@ -237,31 +292,31 @@ func actionTable(s *scenario) []action {
 			checkShape(t, "attach", list[0], shape{"files": 'a', "flowId": 's', "status": 's'})
 			files := list[0].(map[string]any)["files"].([]any)
 			checkShape(t, "attach file", files[0], shape{"fileName": 's', "originalFileUrl": 's', "signFinishFileUrl": 's'})
-		}, foreign: foreignTask("/v2.0/esign/dingInstances/inst-1/attachments"), foreignCode: "instanceNotExists"},
-		{name: "v2 GetAuthUrl", method: "POST", path: "/v2.0/esign/auths/urls", body: map[string]any{}, want: pageShape},
-		{name: "v2 GetContractMargin", method: "GET", path: "/v2.0/esign/margins", want: shape{"margin": 'n'}},
-		{name: "v2 GetCorpConsole", method: "GET", path: "/v2.0/esign/corps/consoles", want: shape{"orgConsoleUrl": 's'}},
-		{name: "v2 GetCorpInfo", method: "GET", path: "/v2.0/esign/corps/infos", want: shape{"isRealName": 's', "orgRealName": 's'}},
-		{name: "v2 GetExecuteUrl", method: "POST", path: "/v2.0/esign/process/executeUrls", body: map[string]any{"taskId": s.doing, "account": "u2"}, want: shape{"longUrl": 's', "mobileUrl": 's', "pcUrl": 's', "shortUrl": 's'},
-			missing: &call{"POST", "/v2.0/esign/process/executeUrls", map[string]any{"account": "u2"}}, missingField: "taskId",
-			foreign: &call{"POST", "/v2.0/esign/process/executeUrls", map[string]any{"taskId": s.doing}}, foreignCode: "flowNotExists"},
-		{name: "v2 GetFileInfo", method: "GET", path: "/v2.0/esign/files/" + s.fileA, want: fileShape,
-			foreign: foreignTask("/v2.0/esign/files/" + s.fileA), foreignCode: "fileNotExists"},
-		{name: "v2 GetFileUploadUrl", method: "POST", path: "/v2.0/esign/files/uploadUrls", body: upload, want: shape{"fileId": 's', "uploadUrl": 's'},
-			missing: &call{"POST", "/v2.0/esign/files/uploadUrls", noMD5}, missingField: "contentMd5"},
-		{name: "v2 GetFlowDetail", method: "GET", path: "/v2.0/esign/flowTasks/" + s.done, want: detailShape,
-			foreign: foreignTask("/v2.0/esign/flowTasks/" + s.done), foreignCode: "flowNotExists"},
-		{name: "v2 GetFlowDocs", method: "GET", path: "/v2.0/esign/flowTasks/" + s.done + "/docs", check: data(docsCheck),
-			foreign: foreignTask("/v2.0/esign/flowTasks/" + s.done + "/docs"), foreignCode: "flowNotExists"},
-		{name: "v2 GetIsvStatus", method: "GET", path: "/v2.0/esign/corps/appStatus", want: shape{"authStatus": 's', "installStatus": 's'}},
-		{name: "v2 GetSignDetail", method: "GET", path: "/v2.0/esign/signTasks/" + s.done, want: shape{"businessScene": 's', "flowStatus": 'n', "signers": 'a'},
-			foreign: foreignTask("/v2.0/esign/signTasks/" + s.done), foreignCode: "flowNotExists"},
-		{name: "v2 GetUserInfo", method: "GET", path: "/v2.0/esign/users/u1", want: shape{"isRealName": 's', "userRealName": 's'}},
-		{name: "v2 ProcessStart", method: "POST", path: "/v2.0/esign/processes/startUrls", body: start, want: pageShape,
-			missing: &call{"POST", "/v2.0/esign/processes/startUrls", map[string]any{"initiatorUserId": "u1"}}, missingField: "files"},
-		{name: "v2 ResaleOrder", method: "POST", path: "/v2.0/esign/orders/resale", body: resale, want: shape{"esignOrderId": 's'},
-			missing: &call{"POST", "/v2.0/esign/orders/resale", map[string]any{"orderId": "o5", "quantity": 1, "orderCreateTime": 1}}, missingField: "serviceStopTime"},
-		{name: "v2 UsersRealname", method: "POST", path: "/v2.0/esign/users/realnames", body: map[string]any{"userId": "u2"}, want: pageShape,
-			missing: &call{"POST", "/v2.0/esign/users/realnames", map[string]any{}}, missingField: "userId"},
+		}, foreign: &call{params: []string{"instanceId", "inst-1"}}, foreignCode: "instanceNotExists"},
+		{name: "esign_2.0 GetAuthUrl", body: map[string]any{}, want: pageShape},
+		{name: "esign_2.0 GetContractMargin", want: shape{"margin": 'n'}},
+		{name: "esign_2.0 GetCorpConsole", want: shape{"orgConsoleUrl": 's'}},
+		{name: "esign_2.0 GetCorpInfo", want: shape{"isRealName": 's', "orgRealName": 's'}},
+		{name: "esign_2.0 GetExecuteUrl", body: map[string]any{"taskId": s.doing, "account": "u2"}, want: shape{"longUrl": 's', "mobileUrl": 's', "pcUrl": 's', "shortUrl": 's'},
+			missing: &call{body: map[string]any{"account": "u2"}}, missingField: "taskId",
+			foreign: &call{body: map[string]any{"taskId": s.doing}}, foreignCode: "flowNotExists"},
+		{name: "esign_2.0 GetFileInfo", params: []string{"fileId", s.fileA}, want: fileShape,
+			foreign: &call{params: []string{"fileId", s.fileA}}, foreignCode: "fileNotExists"},
+		{name: "esign_2.0 GetFileUploadUrl", body: upload, want: shape{"fileId": 's', "uploadUrl": 's'},
+			missing: &call{body: noMD5}, missingField: "contentMd5"},
+		{name: "esign_2.0 GetFlowDetail", params: []string{"taskId", s.done}, want: detailShape,
+			foreign: &call{params: []string{"taskId", s.done}}, foreignCode: "flowNotExists"},
+		{name: "esign_2.0 GetFlowDocs", params: []string{"taskId", s.done}, check: data(docsCheck),
+			foreign: &call{params: []string{"taskId", s.done}}, foreignCode: "flowNotExists"},
+		{name: "esign_2.0 GetIsvStatus", want: shape{"authStatus": 's', "installStatus": 's'}},
+		{name: "esign_2.0 GetSignDetail", params: []string{"taskId", s.done}, want: shape{"businessScene": 's', "flowStatus": 'n', "signers": 'a'},
+			foreign: &call{params: []string{"taskId", s.done}}, foreignCode: "flowNotExists"},
+		{name: "esign_2.0 GetUserInfo", params: []string{"userId", "u1"}, want: shape{"isRealName": 's', "userRealName": 's'}},
+		{name: "esign_2.0 ProcessStart", body: start, want: pageShape,
+			missing: &call{body: map[string]any{"initiatorUserId": "u1"}}, missingField: "files"},
+		{name: "esign_2.0 ResaleOrder", body: resale, want: shape{"esignOrderId": 's'},
+			missing: &call{body: map[string]any{"orderId": "o5", "quantity": 1, "orderCreateTime": 1}}, missingField: "serviceStopTime"},
+		{name: "esign_2.0 UsersRealname", body: map[string]any{"userId": "u2"}, want: pageShape,
+			missing: &call{body: map[string]any{}}, missingField: "userId"},
 	}
 }

@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-
-	"esign-gateway/service/store"
 )
 
 // statusTimeout bounds the store calls of one status request, so the page
@@ -17,113 +15,111 @@ const statusTimeout = 2 * time.Second
 
 // adminStatus is GET /admin/status.
 type adminStatus struct {
-	Version       string         `json:"version"`
-	Build         buildInfo      `json:"build"`
-	StartedAt     time.Time      `json:"startedAt"`
-	UptimeSeconds int64          `json:"uptimeSeconds"`
-	Store         storeStatus    `json:"store"`
-	Upstream      upstreamStatus `json:"upstream"`
-	Outbox        outboxStatus   `json:"outbox"`
+	Version       string         `json:"version" doc:"版本 / version"`
+	Build         buildInfo      `json:"build" doc:"构建 / build"`
+	StartedAt     time.Time      `json:"startedAt" doc:"启动时间 / start time"`
+	UptimeSeconds int64          `json:"uptimeSeconds" doc:"运行秒数 / uptime in seconds"`
+	Store         storeStatus    `json:"store" doc:"存储 / store"`
+	Upstream      upstreamStatus `json:"upstream" doc:"最近五分钟的 e签宝 调用 / e签宝 calls of the last five minutes"`
+	Outbox        outboxStatus   `json:"outbox" doc:"事件投递队列 / the event outbox"`
 	// SigningKeyIDs are the token signing keys' ids, the signing one
 	// first; never the keys.
-	SigningKeyIDs []string     `json:"signingKeyIds"`
-	Counts        countsStatus `json:"counts"`
+	SigningKeyIDs []string     `json:"signingKeyIds" doc:"令牌签名密钥ID（不含密钥）/ token signing key ids, never the keys"`
+	Counts        countsStatus `json:"counts" doc:"计数 / counts"`
 }
 
 type buildInfo struct {
-	GoVersion    string `json:"goVersion"`
-	Revision     string `json:"vcsRevision,omitempty"`
-	RevisionTime string `json:"vcsTime,omitempty"`
-	Modified     bool   `json:"vcsModified,omitempty"`
+	GoVersion    string `json:"goVersion" doc:"Go 版本 / Go version"`
+	Revision     string `json:"vcsRevision,omitempty" doc:"提交 / revision"`
+	RevisionTime string `json:"vcsTime,omitempty" doc:"提交时间 / revision time"`
+	Modified     bool   `json:"vcsModified,omitempty" doc:"有未提交修改 / built from a modified tree"`
 }
 
 type storeStatus struct {
-	Kind        string  `json:"kind"`
-	RoundTripMs float64 `json:"roundTripMs"`
-	Error       string  `json:"error,omitempty"`
+	Kind        string  `json:"kind" enum:"embedded,redis" doc:"存储类型 / store kind"`
+	RoundTripMs float64 `json:"roundTripMs" doc:"往返耗时 / round trip in ms"`
+	Error       string  `json:"error,omitempty" doc:"错误 / error"`
 }
 
-// upstreamStatus covers the e签宝 calls of the last five minutes
-// (esign.Client.Stats).
+// upstreamStatus covers the e签宝 calls of the last five minutes.
 type upstreamStatus struct {
-	LastSuccess *time.Time `json:"lastSuccess,omitempty"`
-	Calls       int        `json:"calls"`
-	ErrorRate   float64    `json:"errorRate"`
-	P50Ms       float64    `json:"p50Ms"`
-	P99Ms       float64    `json:"p99Ms"`
-	Breaker     string     `json:"breaker"`
+	LastSuccess *time.Time `json:"lastSuccess,omitempty" doc:"最近一次成功 / last success"`
+	Calls       int        `json:"calls" doc:"调用次数 / calls"`
+	ErrorRate   float64    `json:"errorRate" doc:"错误率 / error rate"`
+	P50Ms       float64    `json:"p50Ms" doc:"中位耗时 / median in ms"`
+	P99Ms       float64    `json:"p99Ms" doc:"P99 耗时 / p99 in ms"`
+	Breaker     string     `json:"breaker" doc:"熔断器状态 / breaker state"`
 	// TokenExpiry is set in token auth mode once a token was fetched.
-	TokenExpiry *time.Time `json:"tokenExpiry,omitempty"`
+	TokenExpiry *time.Time `json:"tokenExpiry,omitempty" doc:"令牌模式下的 e签宝 令牌到期 / e签宝 token expiry in token mode"`
 }
 
 type outboxStatus struct {
-	Depth       int64  `json:"depth"`
-	OldestAgeMs int64  `json:"oldestAgeMs"`
-	Error       string `json:"error,omitempty"`
+	Depth       int64  `json:"depth" doc:"待投递事件数 / events waiting"`
+	OldestAgeMs int64  `json:"oldestAgeMs" doc:"最早事件的等待时间（毫秒）/ age of the oldest, in ms"`
+	Error       string `json:"error,omitempty" doc:"错误 / error"`
 }
 
 type countsStatus struct {
-	store.Counts
-	Error string `json:"error,omitempty"`
+	Corps int64  `json:"corps" doc:"企业数 / corps"`
+	Tasks int64  `json:"tasks" doc:"任务数 / tasks"`
+	Files int64  `json:"files" doc:"文件数 / files"`
+	Error string `json:"error,omitempty" doc:"错误 / error"`
 }
 
-// registerAdmin adds the status routes to the admin group (which checks
-// the admin bearer token): JSON at /admin/status, HTML at /admin/.
-func registerAdmin(g *gin.RouterGroup, d Deps) {
-	now := d.Now
-	if now == nil {
-		now = time.Now
-	}
-	a := &adminPage{d: d, now: now, started: now(), build: readBuildInfo()}
-	g.GET("/status", func(c *gin.Context) { c.JSON(http.StatusOK, a.status(c.Request.Context())) })
-	g.GET("/", a.html)
-}
-
+// adminPage serves the status as JSON and HTML.
 type adminPage struct {
-	d       Deps
+	s       Services
+	version string
 	now     func() time.Time
 	started time.Time
 	build   buildInfo
 }
 
+func newAdminPage(s Services, cfg *Config) *adminPage {
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &adminPage{s: s, version: cfg.Version, now: now, started: now(), build: readBuildInfo()}
+}
+
+// json serves GET /admin/status.
+func (a *adminPage) json(c *gin.Context) { c.JSON(http.StatusOK, a.status(c.Request.Context())) }
+
 func (a *adminPage) status(ctx context.Context) *adminStatus {
 	ctx, cancel := context.WithTimeout(ctx, statusTimeout)
 	defer cancel()
-	svc, st := a.d.Service, a.d.Service.Store()
 	now := a.now()
-	s := &adminStatus{Version: a.d.Version, Build: a.build, StartedAt: a.started,
-		UptimeSeconds: int64(now.Sub(a.started).Seconds()), SigningKeyIDs: svc.KeyIDs()}
+	s := &adminStatus{Version: a.version, Build: a.build, StartedAt: a.started,
+		UptimeSeconds: int64(now.Sub(a.started).Seconds()), SigningKeyIDs: a.s.Tokens.KeyIDs()}
 
-	s.Store.Kind = st.Kind()
+	s.Store.Kind = a.s.Admin.StoreKind()
 	start := a.now()
-	if err := st.Ping(ctx); err != nil {
+	if err := a.s.Admin.Ping(ctx); err != nil {
 		s.Store.Error = err.Error()
 	}
 	s.Store.RoundTripMs = ms(a.now().Sub(start))
 
-	s.Upstream.Breaker = "unknown"
-	if ec := svc.Esign(); ec != nil {
-		stats := ec.Stats()
-		if !stats.LastSuccess.IsZero() {
-			s.Upstream.LastSuccess = &stats.LastSuccess
-		}
-		s.Upstream.Calls, s.Upstream.ErrorRate = stats.Calls, stats.ErrorRate
-		s.Upstream.P50Ms, s.Upstream.P99Ms = ms(stats.P50), ms(stats.P99)
-		s.Upstream.Breaker = ec.BreakerState()
-		if exp := ec.TokenExpiry(); !exp.IsZero() {
-			s.Upstream.TokenExpiry = &exp
-		}
+	up := a.s.Admin.Upstream()
+	if !up.LastSuccess.IsZero() {
+		s.Upstream.LastSuccess = &up.LastSuccess
+	}
+	s.Upstream.Calls, s.Upstream.ErrorRate = up.Calls, up.ErrorRate
+	s.Upstream.P50Ms, s.Upstream.P99Ms = ms(up.P50), ms(up.P99)
+	s.Upstream.Breaker = up.Breaker
+	if !up.TokenExpiry.IsZero() {
+		s.Upstream.TokenExpiry = &up.TokenExpiry
 	}
 
-	if ob, err := st.OutboxStats(ctx, now); err != nil {
+	if ob, err := a.s.Outbox.Stats(ctx); err != nil {
 		s.Outbox.Error = err.Error()
 	} else {
 		s.Outbox.Depth, s.Outbox.OldestAgeMs = ob.Depth, ob.OldestAge
 	}
-	if n, err := st.Counts(ctx); err != nil {
+	if n, err := a.s.Admin.Counts(ctx); err != nil {
 		s.Counts.Error = err.Error()
 	} else {
-		s.Counts.Counts = n
+		s.Counts.Corps, s.Counts.Tasks, s.Counts.Files = n.Corps, n.Tasks, n.Files
 	}
 	return s
 }

@@ -18,7 +18,7 @@ func TestAdminStatus(t *testing.T) {
 		t.Run(st, func(t *testing.T) {
 			start := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 			now := start
-			g := apitest.New(t, apitest.Options{Store: st, Deps: func(d *api.Deps) {
+			g := apitest.New(t, apitest.Options{Store: st, Router: func(d *api.Config) {
 				d.Version, d.Now = "v9.9.9", func() time.Time { return now }
 			}})
 			tok := g.Token(apitest.CorpA)

@@ -2,39 +2,19 @@ package api_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
 	"esign-gateway/api/apitest"
 	"esign-gateway/service"
 	"esign-gateway/service/store"
+	"esign-gateway/test/testkit"
 )
-
-// testClock is a settable clock for a gateway's service.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newTestClock() *testClock { return &testClock{t: time.Now()} }
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 const testCacheTTL = time.Minute
 
-func cachedGateway(t *testing.T, o apitest.Options, clk *testClock) *apitest.Gateway {
-	o.Service = func(c *service.Config) { c.CacheTTL, c.Now = testCacheTTL, clk.Now }
+func cachedGateway(t *testing.T, o apitest.Options, clk *testkit.Clock) *apitest.Gateway {
+	o.Service = func(c *service.Config) { c.Cache.TTL, c.Now = testCacheTTL, clk.Now }
 	return apitest.New(t, o)
 }
 
@@ -60,7 +40,7 @@ func appendBehindTheCache(t *testing.T, g *apitest.Gateway, taskID, key string) 
 func TestFlowDetailCache(t *testing.T) {
 	for _, kind := range apitest.Stores {
 		t.Run(kind, func(t *testing.T) {
-			clk := newTestClock()
+			clk := testkit.NewClock(time.Now())
 			g := cachedGateway(t, apitest.Options{Store: kind}, clk)
 			tokA := g.Token(apitest.CorpA)
 			taskID := g.CreateFlow(tokA, nil)
@@ -92,7 +72,7 @@ func TestFlowDetailCache(t *testing.T) {
 			if got := detailLogs(t, g, tokA, taskID); got != n+2 {
 				t.Errorf("within the ttl: got %d entries, want the cached %d", got, n+2)
 			}
-			clk.Add(testCacheTTL)
+			clk.Advance(testCacheTTL)
 			if got := detailLogs(t, g, tokA, taskID); got != n+3 {
 				t.Errorf("after the ttl: got %d entries, want %d", got, n+3)
 			}
@@ -104,7 +84,7 @@ func TestFlowDetailCache(t *testing.T) {
 // unfinished for at most cache.ttl.
 func TestFlowDetailCacheFinishedOnOtherReplica(t *testing.T) {
 	a := apitest.New(t, apitest.Options{Store: "redis"})
-	clk := newTestClock()
+	clk := testkit.NewClock(time.Now())
 	b := cachedGateway(t, apitest.Options{Store: "redis", RedisAddr: a.RedisAddr, Emulator: a.Emulator}, clk)
 	taskID := a.CreateFlow(a.Token(apitest.CorpA), nil)
 	tokB := b.Token(apitest.CorpA)
@@ -125,14 +105,14 @@ func TestFlowDetailCacheFinishedOnOtherReplica(t *testing.T) {
 	if got := status(); got != 1.0 {
 		t.Errorf("b within the ttl: got flowStatus %v, want the cached 1", got)
 	}
-	clk.Add(testCacheTTL)
+	clk.Advance(testCacheTTL)
 	if got := status(); got != 2.0 {
 		t.Errorf("b after the ttl: got flowStatus %v, want 2", got)
 	}
 }
 
 func TestSignDetailCache(t *testing.T) {
-	clk := newTestClock()
+	clk := testkit.NewClock(time.Now())
 	g := cachedGateway(t, apitest.Options{}, clk)
 	tok := g.Token(apitest.CorpA)
 	taskID := g.CreateFlow(tok, nil)
@@ -148,7 +128,7 @@ func TestSignDetailCache(t *testing.T) {
 	if got := g.Emulator.CallCount("/v1/signflows/" + flow); got != calls {
 		t.Errorf("a cache hit called e签宝: got %d calls, want %d", got, calls)
 	}
-	clk.Add(testCacheTTL)
+	clk.Advance(testCacheTTL)
 	get()
 	if got := g.Emulator.CallCount("/v1/signflows/" + flow); got != calls+2 {
 		t.Errorf("after the ttl: got %d calls, want %d (flow and signers)", got, calls+2)

@@ -10,13 +10,18 @@ import (
 	"esign-gateway/dingtalk"
 )
 
-// callbackOK is the reply e签宝 suggests; it reads only the status.
-var callbackOK = gin.H{"code": "200", "msg": "success"}
+// callbackAck is the reply e签宝 suggests; it reads only the status.
+type callbackAck struct {
+	Code string `json:"code" enum:"200" doc:"e签宝 只读取状态码 / e签宝 reads only the status"`
+	Msg  string `json:"msg" enum:"success" doc:""`
+}
+
+var callbackOK = callbackAck{Code: "200", Msg: "success"}
 
 // esignCallback receives an e签宝 callback (no DingTalk auth: the service
 // checks e签宝's signature over the raw body, which is read here as is,
 // within the body limit).
-func (h handlers) esignCallback(c *gin.Context) {
+func (h *handlers) esignCallback(c *gin.Context) {
 	raw, err := io.ReadAll(c.Request.Body)
 	if err != nil {
 		var mb *http.MaxBytesError
@@ -27,7 +32,7 @@ func (h handlers) esignCallback(c *gin.Context) {
 		_ = c.Error(dingtalk.ErrInvalidParam.Msg("参数错误:读取请求体失败").Wrap(err))
 		return
 	}
-	if err := h.svc.HandleCallback(c.Request.Context(), c.Request.Header, c.Request.URL.RawQuery, raw); err != nil {
+	if err := h.s.Callbacks.Handle(c.Request.Context(), c.Request.Header, c.Request.URL.RawQuery, raw); err != nil {
 		_ = c.Error(err)
 		return
 	}

@@ -26,24 +26,6 @@ const (
 	testEventAESKey = "4g5j64qlyl3zvetqxz5jiocdr586fn2zvjpa8zls3ij"
 )
 
-// syncBuffer collects a gateway's logs, written from many goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // callbackSig is e签宝's callback signature (esign-openapi.md §5.2) for a
 // notify URL without query parameters.
 func callbackSig(secret string, ts int64, body []byte) string {
@@ -211,7 +193,7 @@ func storedTask(t *testing.T, g *apitest.Gateway, taskID string) *store.Task {
 // outboxDepth is the number of events not yet delivered.
 func outboxDepth(t *testing.T, g *apitest.Gateway) int64 {
 	t.Helper()
-	st, err := g.Service.OutboxStats(context.Background())
+	st, err := g.Service.Outbox.Stats(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"esign-gateway/api/apitest"
 	"esign-gateway/esign/esigntest"
 	"esign-gateway/service"
+	"esign-gateway/test/testkit"
 )
 
 // signedUpdate is a v1 SIGN_FLOW_UPDATE body: accountID signed the flow.
@@ -30,7 +31,7 @@ func finished(flowID string, status int) map[string]any {
 }
 
 func TestCallbackRejected(t *testing.T) {
-	logbuf := &syncBuffer{}
+	logbuf := &testkit.Buffer{}
 	var offset atomic.Int64 // gateway clock skew, to replay a callback later
 	g := apitest.New(t, apitest.Options{Log: logbuf, Service: func(c *service.Config) {
 		c.Now = func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
@@ -158,7 +159,7 @@ func TestCallbackBadBodies(t *testing.T) {
 func TestCallbackIgnored(t *testing.T) {
 	for _, kind := range apitest.Stores {
 		t.Run(kind, func(t *testing.T) {
-			logbuf := &syncBuffer{}
+			logbuf := &testkit.Buffer{}
 			g := apitest.New(t, apitest.Options{Store: kind, Log: logbuf})
 			taskID := g.CreateFlow(g.Token(apitest.CorpA), nil)
 			before, depth := len(storedLogs(t, g, taskID)), outboxDepth(t, g)

@@ -53,9 +53,15 @@ func TestCrossCorpLooksLikeNotFound(t *testing.T) {
 						foreign.body = raw
 					}
 					replaced := false
+					unknown.params = append([]string(nil), foreign.params...)
 					for _, id := range ids {
-						if strings.Contains(unknown.path, id) || strings.Contains(raw, id) {
-							unknown.path = strings.ReplaceAll(unknown.path, id, unknownLike(id))
+						for i := range unknown.params {
+							if unknown.params[i] == id {
+								unknown.params[i], replaced = unknownLike(id), true
+							}
+						}
+						if strings.Contains(unknown.query, id) || strings.Contains(raw, id) {
+							unknown.query = strings.ReplaceAll(unknown.query, id, unknownLike(id))
 							if raw != "" {
 								unknown.body = strings.ReplaceAll(raw, id, unknownLike(id))
 							}
@@ -63,11 +69,11 @@ func TestCrossCorpLooksLikeNotFound(t *testing.T) {
 						}
 					}
 					if !replaced {
-						t.Fatalf("no known id in %s %v", foreign.path, foreign.body)
+						t.Fatalf("no known id in %v %s %v", foreign.params, foreign.query, foreign.body)
 					}
 					before := s.g.Emulator.CallCount("")
-					fr := s.g.Do(foreign.method, foreign.path, s.tokB, foreign.body)
-					ur := s.g.Do(unknown.method, unknown.path, s.tokB, unknown.body)
+					fr := a.do(s.g, s.tokB, foreign)
+					ur := a.do(s.g, s.tokB, unknown)
 					if calls := s.g.Emulator.CallCount("") - before; calls != 0 {
 						all := s.g.Emulator.Calls()
 						for _, c := range all[len(all)-calls:] {

@@ -16,7 +16,7 @@ import (
 var explorerFiles embed.FS
 
 // DemoInfo is what the explorer prefills in demo mode: the demo app's
-// credentials and corp. A gateway that is not a demo leaves Deps.Demo nil,
+// credentials and corp. A gateway that is not a demo leaves Config.Demo nil,
 // and the explorer then prefills nothing.
 type DemoInfo struct {
 	SuiteKey    string
@@ -30,35 +30,35 @@ const explorerCSP = "default-src 'self'; script-src 'self'; style-src 'self'; im
 	"base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
 
 type explorerConfig struct {
-	Demo        bool   `json:"demo"`
-	SuiteKey    string `json:"suiteKey,omitempty"`
-	SuiteSecret string `json:"suiteSecret,omitempty"`
-	CorpID      string `json:"corpId,omitempty"`
+	Demo        bool   `json:"demo" doc:"是否演示模式 / demo mode"`
+	SuiteKey    string `json:"suiteKey,omitempty" doc:"演示应用 / the demo app"`
+	SuiteSecret string `json:"suiteSecret,omitempty" doc:"演示应用密钥 / the demo app's secret"`
+	CorpID      string `json:"corpId,omitempty" doc:"演示企业 / the demo corp"`
 }
 
-func mountExplorer(r *gin.Engine, demo *DemoInfo) {
-	serve := func(name, contentType string) gin.HandlerFunc {
-		body, err := explorerFiles.ReadFile("explorer/" + name)
-		if err != nil {
-			panic("explorer: " + err.Error()) // embedded at build time
-		}
-		return func(c *gin.Context) {
-			c.Header("Content-Security-Policy", explorerCSP)
-			c.Header("X-Content-Type-Options", "nosniff")
-			c.Header("Cache-Control", "no-cache")
-			c.Data(http.StatusOK, contentType, body)
-		}
+// explorerFile serves one embedded file of the explorer.
+func explorerFile(name, contentType string) gin.HandlerFunc {
+	body, err := explorerFiles.ReadFile("explorer/" + name)
+	if err != nil {
+		panic("explorer: " + err.Error()) // embedded at build time
 	}
-	r.GET("/explorer", serve("index.html", "text/html; charset=utf-8"))
-	r.GET("/explorer/explorer.js", serve("explorer.js", "text/javascript; charset=utf-8"))
-	r.GET("/explorer/explorer.css", serve("explorer.css", "text/css; charset=utf-8"))
-	r.GET("/explorer/favicon.svg", serve("favicon.svg", "image/svg+xml"))
+	return func(c *gin.Context) {
+		c.Header("Content-Security-Policy", explorerCSP)
+		c.Header("X-Content-Type-Options", "nosniff")
+		c.Header("Cache-Control", "no-cache")
+		c.Data(http.StatusOK, contentType, body)
+	}
+}
+
+// explorerSettings serves what the explorer prefills: the demo app's
+// credentials in demo mode, nothing otherwise.
+func explorerSettings(demo *DemoInfo) gin.HandlerFunc {
 	cfg := explorerConfig{}
 	if demo != nil {
 		cfg = explorerConfig{Demo: true, SuiteKey: demo.SuiteKey, SuiteSecret: demo.SuiteSecret, CorpID: demo.CorpID}
 	}
-	r.GET("/explorer/config.json", func(c *gin.Context) {
+	return func(c *gin.Context) {
 		c.Header("Cache-Control", "no-store")
 		c.JSON(http.StatusOK, cfg)
-	})
+	}
 }

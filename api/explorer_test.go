@@ -47,7 +47,7 @@ func TestExplorer(t *testing.T) {
 			map[string]any{"demo": true, "suiteKey": "k", "suiteSecret": "s", "corpId": "c"}},
 	}
 	for _, tc := range tests {
-		g := apitest.New(t, apitest.Options{Deps: func(d *api.Deps) { d.Demo = tc.demo }})
+		g := apitest.New(t, apitest.Options{Router: func(d *api.Config) { d.Demo = tc.demo }})
 		res := g.Do("GET", "/explorer/config.json", "", nil)
 		if len(res.JSON) != len(tc.want) {
 			t.Errorf("%s: config %s, want %v", tc.name, res.Raw, tc.want)

@@ -23,75 +23,68 @@ const readyTimeout = 300 * time.Millisecond
 // the e签宝 circuit breaker's state, and whether the process is starting or
 // shutting down.
 type readyChecks struct {
-	Store    string `json:"store"`
-	Upstream string `json:"upstream"`
-	Shutdown bool   `json:"shutdown"`
+	Store    string `json:"store" doc:"\"ok\" 或 \"error: …\" / \"ok\" or \"error: …\""`
+	Upstream string `json:"upstream" enum:"closed,half-open,open,unknown" doc:"e签宝熔断器状态 / e签宝 circuit breaker state"`
+	Shutdown bool   `json:"shutdown" doc:"正在启动或关闭 / starting or shutting down"`
+}
+
+// liveBody is /livez's answer.
+type liveBody struct {
+	Status string `json:"status" enum:"ok" doc:"存活 / alive"`
+}
+
+// readyBody is /readyz's answer when ready.
+type readyBody struct {
+	Status string      `json:"status" enum:"ready" doc:"就绪 / ready"`
+	Checks readyChecks `json:"checks" doc:"检查结果 / the checks"`
 }
 
 // notReady is the 503 body: DingTalk's error shape plus the checks.
 type notReady struct {
-	Code      string      `json:"code"`
-	Message   string      `json:"message"`
-	RequestID string      `json:"requestid"`
-	Checks    readyChecks `json:"checks"`
-}
-
-// registerOps adds the probes and the metrics endpoint. None of them needs
-// a token: probes come from the kubelet, scrapes from Prometheus, and
-// neither answer carries ids or secrets.
-func registerOps(r *gin.Engine, d Deps) {
-	r.GET("/livez", live)
-	ready := readiness(d)
-	r.GET("/readyz", ready)
-	r.GET("/healthz", ready) // deprecated by Kubernetes in favour of livez/readyz, kept for older probes
-	if d.Metrics != nil {
-		r.GET("/metrics", gin.WrapH(d.Metrics.Handler()))
-	}
+	Code      string      `json:"code" enum:"ServiceUnavailable" doc:"错误码 / error code"`
+	Message   string      `json:"message" doc:"失败的检查 / the failing checks"`
+	RequestID string      `json:"requestid" doc:"请求ID / request id"`
+	Checks    readyChecks `json:"checks" doc:"检查结果 / the checks"`
 }
 
 // live answers as long as the process serves HTTP. It checks no dependency
 // on purpose: a Redis outage must not get every replica restarted.
-func live(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) }
+func live(c *gin.Context) { c.JSON(http.StatusOK, liveBody{Status: "ok"}) }
 
 // readiness says whether this replica should get traffic: the store
 // answers a ping within readyTimeout, the e签宝 breaker is not open, and the
-// process is not starting or shutting down (Deps.Ready).
-func readiness(d Deps) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		checks, err := checkReady(c.Request.Context(), d)
-		if err == nil {
-			c.JSON(http.StatusOK, gin.H{"status": "ready", "checks": checks})
-			return
-		}
-		e := dingtalk.ErrUnavailable.Msg("not ready: %s", err)
-		_ = c.Error(e) // for the access log; the body is written here because it carries the checks
-		c.JSON(e.Status, &notReady{Code: e.Code, Message: e.Message,
-			RequestID: middleware.RequestIDFrom(c.Request.Context()), Checks: checks})
+// process is not starting or shutting down (Config.Ready).
+func (h *handlers) readiness(c *gin.Context) {
+	checks, err := h.checkReady(c.Request.Context())
+	if err == nil {
+		c.JSON(http.StatusOK, readyBody{Status: "ready", Checks: checks})
+		return
 	}
+	e := dingtalk.ErrUnavailable.Msg("not ready: %s", err)
+	_ = c.Error(e) // for the access log; the body is written here because it carries the checks
+	c.JSON(e.Status, &notReady{Code: e.Code, Message: e.Message,
+		RequestID: middleware.RequestIDFrom(c.Request.Context()), Checks: checks})
 }
 
 // checkReady runs every check, so the answer shows all of them, and
 // returns an error naming each that failed.
-func checkReady(ctx context.Context, d Deps) (readyChecks, error) {
+func (h *handlers) checkReady(ctx context.Context) (readyChecks, error) {
 	var checks readyChecks
 	var failed []string
-	if d.Ready != nil {
-		if err := d.Ready(ctx); err != nil {
+	if h.cfg.Ready != nil {
+		if err := h.cfg.Ready(ctx); err != nil {
 			checks.Shutdown = true
 			failed = append(failed, strings.TrimSpace(err.Error()))
 		}
 	}
-	checks.Upstream = "unknown"
-	if ec := d.Service.Esign(); ec != nil {
-		checks.Upstream = ec.BreakerState()
-		if checks.Upstream == "open" {
-			failed = append(failed, "upstream: e签宝 circuit breaker open")
-		}
+	checks.Upstream = h.s.Admin.BreakerState()
+	if checks.Upstream == "open" {
+		failed = append(failed, "upstream: e签宝 circuit breaker open")
 	}
 	pctx, cancel := context.WithTimeout(ctx, readyTimeout)
 	defer cancel()
 	checks.Store = "ok"
-	if err := d.Service.Store().Ping(pctx); err != nil {
+	if err := h.s.Admin.Ping(pctx); err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
 			err = fmt.Errorf("no answer within %v", readyTimeout)
 		}

@@ -32,7 +32,7 @@ func TestProbes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			g := apitest.New(t, apitest.Options{Deps: func(d *api.Deps) {
+			g := apitest.New(t, apitest.Options{Router: func(d *api.Config) {
 				d.Ready = func(context.Context) error { return tt.lifecycle }
 			}})
 			if tt.setup != nil {
@@ -74,11 +74,12 @@ func TestProbes(t *testing.T) {
 func tripBreaker(t *testing.T, g *apitest.Gateway) {
 	t.Helper()
 	g.Emulator.SetFault(esigntest.Fault{Status: 503})
-	ec := g.Service.Esign()
-	for i := 0; i < 10 && ec.BreakerState() != "open"; i++ {
-		_ = ec.Do(context.Background(), "POST", "/v1/accounts/createByThirdPartyUserId", nil, map[string]any{}, nil)
+	tok := g.Token(apitest.CorpA)
+	body := map[string]any{"contentMd5": "1B2M2Y8AsgTpgAmY7PhCfg==", "contentType": "application/pdf", "fileName": "a.pdf", "fileSize": 10}
+	for i := 0; i < 10 && g.Service.Admin.BreakerState() != "open"; i++ {
+		g.Call("GetFileUploadUrl", "esign_2.0", tok, body)
 	}
-	if s := ec.BreakerState(); s != "open" {
+	if s := g.Service.Admin.BreakerState(); s != "open" {
 		t.Fatalf("breaker %s after 10 failures, want open", s)
 	}
 }

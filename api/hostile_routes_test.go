@@ -12,6 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"esign-gateway/api"
 	"esign-gateway/api/apitest"
 	"esign-gateway/service"
 )
@@ -42,29 +43,42 @@ func targets(t testing.TB, g *apitest.Gateway, tokA, tokB, fileID, taskID string
 	process := map[string]any{"taskName": "合同", "initiatorUserId": "u1", "files": files, "participants": parts, "signEndTime": 1900000000000,
 		"sourceInfo": map[string]any{"pcUrl": "https://aflow.dingtalk.com/x?procInstId=inst-h", "mobileUrl": "", "showText": "审批"}}
 	bases := map[string]map[string]any{
-		"/v1.0/esign/auths/url":           redirect,
-		"/v2.0/esign/auths/urls":          redirect,
-		"/v1.0/esign/orders/channel":      channel,
-		"/v2.0/esign/orders/channel":      channel,
-		"/v1.0/esign/orders/resale":       resale,
-		"/v2.0/esign/orders/resale":       resale,
-		"/v1.0/esign/corps/realname":      {"userId": "u1", "redirectUrl": "https://isv.example.com/back"},
-		"/v2.0/esign/corps/realnames":     {"userId": "u1", "redirectUrl": "https://isv.example.com/back"},
-		"/v1.0/esign/users/realname":      {"userId": "u2", "redirectUrl": "https://isv.example.com/back"},
-		"/v2.0/esign/users/realnames":     {"userId": "u2", "redirectUrl": "https://isv.example.com/back"},
-		"/v1.0/esign/process/start":       process,
-		"/v2.0/esign/processes/startUrls": process,
-		"/v2.0/esign/process/startAtOnce": process,
-		"/v1.0/esign/signs/notice/url":    {"taskId": taskID},
-		"/v2.0/esign/process/executeUrls": {"taskId": taskID, "account": "u2", "signContainer": 1},
-		"/v1.0/esign/files/getUploadUrl":  upload,
-		"/v2.0/esign/files/uploadUrls":    upload,
-		"/v1.0/esign/developers/create":   {"noticeUrl": "https://isv.example.com/events", "redirectUrl": "https://isv.example.com/back"},
-		"/v2.0/esign/developers":          {"noticeUrl": "https://isv.example.com/events", "redirectUrl": "https://isv.example.com/back"},
-		"/v1.0/oauth2/corpAccessToken":    {"suiteKey": apitest.SuiteKey, "suiteSecret": apitest.SuiteSecret, "authCorpId": apitest.CorpA, "suiteTicket": "t"},
-		"/v1.0/oauth2/suiteAccessToken":   {"suiteKey": apitest.SuiteKey, "suiteSecret": apitest.SuiteSecret, "suiteTicket": "t"},
-		"/v1.0/oauth2/accessToken":        {"appKey": apitest.InternalKey, "appSecret": apitest.AppSecret},
-		"/admin/v1/tasks":                 {"corpId": apitest.CorpA, "flowId": "nosuchflow"},
+		"esign_1.0 AuthUrl":              redirect,
+		"esign_2.0 GetAuthUrl":           redirect,
+		"esign_1.0 ChannelOrder":         channel,
+		"esign_2.0 ChannelOrders":        channel,
+		"esign_1.0 OrderResale":          resale,
+		"esign_2.0 ResaleOrder":          resale,
+		"esign_1.0 GetCorpRealnameUrl":   {"userId": "u1", "redirectUrl": "https://isv.example.com/back"},
+		"esign_2.0 CorpRealname":         {"userId": "u1", "redirectUrl": "https://isv.example.com/back"},
+		"esign_1.0 GetUserRealnameUrl":   {"userId": "u2", "redirectUrl": "https://isv.example.com/back"},
+		"esign_2.0 UsersRealname":        {"userId": "u2", "redirectUrl": "https://isv.example.com/back"},
+		"esign_1.0 GetProcessStartUrl":   process,
+		"esign_2.0 ProcessStart":         process,
+		"esign_2.0 CreateProcess":        process,
+		"esign_1.0 GetSignNoticeUrl":     {"taskId": taskID},
+		"esign_2.0 GetExecuteUrl":        {"taskId": taskID, "account": "u2", "signContainer": 1},
+		"esign_1.0 GetUploadUrl":         upload,
+		"esign_2.0 GetFileUploadUrl":     upload,
+		"esign_1.0 CreateDeveloper":      {"noticeUrl": "https://isv.example.com/events", "redirectUrl": "https://isv.example.com/back"},
+		"esign_2.0 CreateDevelopers":     {"noticeUrl": "https://isv.example.com/events", "redirectUrl": "https://isv.example.com/back"},
+		"oauth2_1.0 GetCorpAccessToken":  {"suiteKey": apitest.SuiteKey, "suiteSecret": apitest.SuiteSecret, "authCorpId": apitest.CorpA, "suiteTicket": "t"},
+		"oauth2_1.0 GetSuiteAccessToken": {"suiteKey": apitest.SuiteKey, "suiteSecret": apitest.SuiteSecret, "suiteTicket": "t"},
+		"oauth2_1.0 GetAccessToken":      {"appKey": apitest.InternalKey, "appSecret": apitest.AppSecret},
+		"/admin/v1/tasks":                {"corpId": apitest.CorpA, "flowId": "nosuchflow"},
+	}
+	// The base bodies are keyed by action ("esign_2.0 CreateProcess");
+	// the routes come from the router, which registers the action table.
+	byPath := map[string]map[string]any{}
+	for _, a := range api.Actions() {
+		if b, ok := bases[a.Version+" "+a.Action]; ok {
+			byPath[a.Path] = b
+		}
+	}
+	for k, b := range bases {
+		if strings.HasPrefix(k, "/") {
+			byPath[k] = b
+		}
 	}
 	params := map[string]string{":taskId": taskID, ":fileId": fileID, ":userId": "u1", ":instanceId": "inst-1"}
 	eng, ok := g.Router.(*gin.Engine)
@@ -78,7 +92,7 @@ func targets(t testing.TB, g *apitest.Gateway, tokA, tokB, fileID, taskID string
 		if strings.HasPrefix(p, "/pages/") || p == "/metrics" || strings.HasPrefix(p, "/explorer") || r.Method == "HEAD" {
 			continue
 		}
-		tg := target{method: r.Method, template: p, path: p, base: bases[p],
+		tg := target{method: r.Method, template: p, path: p, base: byPath[p],
 			document: p == "/admin/" || strings.HasPrefix(p, "/explorer")}
 		for name, v := range params {
 			if strings.Contains(p, name) {
@@ -93,7 +107,7 @@ func targets(t testing.TB, g *apitest.Gateway, tokA, tokB, fileID, taskID string
 		case strings.HasPrefix(p, "/admin/"):
 			tg.admin = true
 		}
-		_, hasBase := bases[p]
+		_, hasBase := byPath[p]
 		tg.binds = hasBase
 		if r.Method == "POST" && !hasBase && !strings.HasSuffix(p, "/cancel") && !strings.HasPrefix(p, "/esign/") {
 			t.Errorf("POST %s has no base body in targets(): add one so the hostile tests cover it", p)

@@ -11,6 +11,7 @@ import (
 
 	"esign-gateway/api"
 	"esign-gateway/api/apitest"
+	"esign-gateway/test/testkit"
 )
 
 const hostileBodyLimit = 64 << 10
@@ -62,8 +63,8 @@ func hostileCases() []hostileCase {
 // the answer is a DingTalk-shaped 4xx (or a 2xx where the route ignores the
 // part that is malformed), never a 5xx, never a panic.
 func TestHostileRequests(t *testing.T) {
-	logs := &logSink{}
-	g := apitest.New(t, apitest.Options{Log: logs, NoOutbox: true, Deps: func(d *api.Deps) { d.BodyLimit = hostileBodyLimit }})
+	logs := &testkit.Buffer{}
+	g := apitest.New(t, apitest.Options{Log: logs, NoOutbox: true, Router: func(d *api.Config) { d.BodyLimit = hostileBodyLimit }})
 	tokA, tokB := g.Token(apitest.CorpA), g.Token(apitest.CorpB)
 	file := g.Upload(tokA, "a.pdf", apitest.PDF)
 	task := g.CreateFlow(tokA, nil)

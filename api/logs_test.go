@@ -18,6 +18,7 @@ import (
 	"esign-gateway/api/apitest"
 	"esign-gateway/esign"
 	"esign-gateway/esign/esigntest"
+	"esign-gateway/test/testkit"
 )
 
 // credentialSpy remembers every credential the gateway sends to e签宝:
@@ -45,7 +46,7 @@ func (s *credentialSpy) RoundTrip(r *http.Request) (*http.Response, error) {
 func TestLogsKeepSecrets(t *testing.T) {
 	for _, mode := range []string{esign.AuthSignature, esign.AuthToken} {
 		t.Run(mode, func(t *testing.T) {
-			var logs syncBuffer
+			var logs testkit.Buffer
 			spy := &credentialSpy{}
 			emu := esigntest.Start(t, esigntest.Config{AppID: apitest.EsignAppID, AppSecret: apitest.EsignSecret})
 			g := apitest.New(t, apitest.Options{Emulator: emu, Log: &logs, Esign: func(c *esign.Config) {

@@ -6,23 +6,17 @@ import (
 
 	"esign-gateway/api"
 	"esign-gateway/api/apitest"
-	"esign-gateway/esign"
 )
 
-// metricsGateway is a test gateway whose router and e签宝 client feed m.
-func metricsGateway(t *testing.T, m *api.Metrics) *apitest.Gateway {
-	g := apitest.New(t, apitest.Options{
-		Esign: func(c *esign.Config) { c.Observe = m.ObserveUpstream },
-		Deps:  func(d *api.Deps) { d.Metrics = m },
-	})
-	m.Watch(g.Service)
-	return g
+// metricsGateway is a test gateway with its production metrics.
+func metricsGateway(t *testing.T) (*apitest.Gateway, *api.Metrics) {
+	g := apitest.New(t, apitest.Options{})
+	return g, g.Gateway.Metrics
 }
 
 // TestMetrics drives a few requests and reads /metrics as Prometheus would.
 func TestMetrics(t *testing.T) {
-	m := api.NewMetrics(api.MetricsConfig{Version: "v1.2.3"})
-	g := metricsGateway(t, m)
+	g, m := metricsGateway(t)
 	tok := g.Token(apitest.CorpA)
 	task := g.CreateFlow(tok, nil)
 	if res := g.Do("GET", "/v2.0/esign/flowTasks/"+task, tok, nil); res.Status != 200 {
@@ -61,7 +55,7 @@ func TestMetrics(t *testing.T) {
 		"esigngw_outbox_depth 0",
 		"esigngw_outbox_oldest_age_seconds 0",
 		"esigngw_upstream_breaker_state 0",
-		`esigngw_build_info{goversion="go`, `version="v1.2.3"} 1`,
+		`esigngw_build_info{goversion="go`, `version="dev`,
 		"go_goroutines ",
 	} {
 		if !strings.Contains(body, want) {
@@ -79,7 +73,7 @@ func TestMetrics(t *testing.T) {
 // TestMetricsOff: without Metrics the router serves no /metrics and still
 // works.
 func TestMetricsOff(t *testing.T) {
-	g := apitest.New(t, apitest.Options{})
+	g := apitest.New(t, apitest.Options{Router: func(d *api.Config) { d.Metrics = nil }})
 	if res := g.Do("GET", "/metrics", "", nil); res.Status != 404 {
 		t.Errorf("/metrics without Metrics: %d, want 404", res.Status)
 	}
@@ -90,5 +84,5 @@ func TestMetricsOff(t *testing.T) {
 	m.Callback("A", "ok")
 	m.OutboxDelivery("delivered")
 	m.TokenFailure("expired")
-	m.Watch(g.Service)
+	m.Watch(api.ServicesOf(g.Service))
 }

@@ -8,7 +8,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"esign-gateway/service"
-	"esign-gateway/service/store"
 )
 
 // outboxCacheTTL is how long one reading of the outbox serves scrapes: a
@@ -19,40 +18,38 @@ const outboxCacheTTL = time.Second
 // breakerStates maps esign.Client.BreakerState to the gauge's values.
 var breakerStates = map[string]float64{"closed": 0, "half-open": 1, "open": 2}
 
-// Watch adds the gauges read from svc at scrape time: esigngw_outbox_depth,
-// esigngw_outbox_oldest_age_seconds and esigngw_upstream_breaker_state.
-// Only the first call has an effect.
-func (m *Metrics) Watch(svc *service.Service) {
-	if m == nil || svc == nil {
+// Watch adds the gauges read from the services at scrape time:
+// esigngw_outbox_depth, esigngw_outbox_oldest_age_seconds and
+// esigngw_upstream_breaker_state. Only the first call has an effect.
+func (m *Metrics) Watch(s Services) {
+	if m == nil || s.Outbox == nil || s.Admin == nil {
 		return
 	}
 	m.watchOnce.Do(func() {
-		ob := &outboxReader{st: svc.Store(), now: m.now}
+		ob := &outboxReader{outbox: s.Outbox, now: m.now}
 		m.reg.MustRegister(
 			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "esigngw_outbox_depth", Help: "Events waiting in the outbox for delivery to ISVs."},
 				func() float64 { return float64(ob.read().Depth) }),
 			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "esigngw_outbox_oldest_age_seconds", Help: "Age of the oldest event waiting in the outbox."},
 				func() float64 { return float64(ob.read().OldestAge) / 1000 }),
 		)
-		if ec := svc.Esign(); ec != nil {
-			m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "esigngw_upstream_breaker_state",
-				Help: "State of the e签宝 circuit breaker: 0 closed, 1 half-open, 2 open."},
-				func() float64 { return breakerStates[ec.BreakerState()] }))
-		}
+		m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "esigngw_upstream_breaker_state",
+			Help: "State of the e签宝 circuit breaker: 0 closed, 1 half-open, 2 open."},
+			func() float64 { return breakerStates[s.Admin.BreakerState()] }))
 	})
 }
 
-// outboxReader caches store.OutboxStats for outboxCacheTTL. A failed read
+// outboxReader caches the outbox's stats for outboxCacheTTL. A failed read
 // keeps the last value: the store's own error counter tells of the outage.
 type outboxReader struct {
-	st    store.Store
-	now   func() time.Time
-	mu    sync.Mutex
-	at    time.Time
-	stats store.OutboxStats
+	outbox Outbox
+	now    func() time.Time
+	mu     sync.Mutex
+	at     time.Time
+	stats  service.OutboxStats
 }
 
-func (o *outboxReader) read() store.OutboxStats {
+func (o *outboxReader) read() service.OutboxStats {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	now := o.now()
@@ -61,7 +58,7 @@ func (o *outboxReader) read() store.OutboxStats {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
-	if st, err := o.st.OutboxStats(ctx, now); err == nil {
+	if st, err := o.outbox.Stats(ctx); err == nil {
 		o.stats = st
 	}
 	o.at = now

@@ -2,8 +2,10 @@ package api_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
+	"esign-gateway/api"
 	"esign-gateway/api/apitest"
 )
 
@@ -17,47 +19,57 @@ func TestOpenAPIMatchesAnswers(t *testing.T) {
 	d, _ := fetchDoc(t, s.g)
 	for _, a := range actionTable(s) {
 		t.Run(a.name, func(t *testing.T) {
-			op, ok := d.operation(a.method, a.path)
+			version, name, _ := strings.Cut(a.name, " ")
+			method, _ := api.Route(name, version)
+			path := apitest.Path(name, version, a.params...)
+			op, ok := d.operation(method, path)
 			if !ok {
-				t.Fatalf("%s %s is not documented", a.method, a.path)
+				t.Fatalf("%s %s is not documented", method, path)
 			}
+			self := call{params: a.params, query: a.query, body: a.body}
 			checkRequest(t, d, op, a.body)
-			res := s.g.Do(a.method, a.path, s.tokA, a.body)
+			res := a.do(s.g, s.tokA, self)
 			checkAnswer(t, d, op, res, 200)
-			if a.name == "v1 CorpConsole" {
+			if a.name == "esign_1.0 CorpConsole" {
 				checkConsoleHeader(t, op, res)
 			}
 			if a.missing != nil {
-				checkAnswer(t, d, op, s.g.Do(a.missing.method, a.missing.path, s.tokA, a.missing.body), 400)
+				c := *a.missing
+				if c.params == nil {
+					c.params = a.params
+				}
+				checkAnswer(t, d, op, a.do(s.g, s.tokA, c), 400)
 			}
 			if a.foreign != nil {
-				checkAnswer(t, d, op, s.g.Do(a.foreign.method, a.foreign.path, s.tokB, a.foreign.body), 400)
+				checkAnswer(t, d, op, a.do(s.g, s.tokB, *a.foreign), 400)
 			}
-			checkAnswer(t, d, op, s.g.Do(a.method, a.path, "bad-token", a.body), 400)
-			checkAnswer(t, d, op, s.g.Do(a.method, a.path, "", a.body), 400)
+			checkAnswer(t, d, op, a.do(s.g, "bad-token", self), 400)
+			checkAnswer(t, d, op, a.do(s.g, "", self), 400)
 		})
 	}
 	// Not in the table: cancelling revokes the token, so corp B does it last.
-	for _, c := range []struct{ method, path string }{{"POST", "/v2.0/esign/auths/cancel"}, {"GET", "/v1.0/esign/corps/auth/cancel"}} {
-		op, ok := d.operation(c.method, c.path)
+	for _, version := range []string{"esign_2.0", "esign_1.0"} {
+		method, path := api.Route("CancelCorpAuth", version)
+		op, ok := d.operation(method, path)
 		if !ok {
-			t.Fatalf("%s %s is not documented", c.method, c.path)
+			t.Fatalf("%s %s is not documented", method, path)
 		}
-		checkAnswer(t, d, op, s.g.Do(c.method, c.path, s.g.Token(apitest.CorpB), nil), 200)
+		checkAnswer(t, d, op, s.g.Do(method, path, s.g.Token(apitest.CorpB), nil), 200)
 	}
 	for _, c := range []struct {
-		path   string
+		action string
 		body   map[string]any
 		status int
 	}{
-		{"/v1.0/oauth2/corpAccessToken", map[string]any{"suiteKey": apitest.SuiteKey, "suiteSecret": apitest.SuiteSecret, "authCorpId": apitest.CorpA, "suiteTicket": "t"}, 200},
-		{"/v1.0/oauth2/corpAccessToken", map[string]any{"suiteKey": apitest.SuiteKey, "suiteSecret": "wrong", "authCorpId": apitest.CorpA, "suiteTicket": "t"}, 400},
-		{"/v1.0/oauth2/accessToken", map[string]any{"appKey": apitest.InternalKey, "appSecret": apitest.AppSecret}, 200},
-		{"/v1.0/oauth2/suiteAccessToken", map[string]any{"suiteKey": apitest.SuiteKey, "suiteSecret": apitest.SuiteSecret, "suiteTicket": "t"}, 200},
+		{"GetCorpAccessToken", map[string]any{"suiteKey": apitest.SuiteKey, "suiteSecret": apitest.SuiteSecret, "authCorpId": apitest.CorpA, "suiteTicket": "t"}, 200},
+		{"GetCorpAccessToken", map[string]any{"suiteKey": apitest.SuiteKey, "suiteSecret": "wrong", "authCorpId": apitest.CorpA, "suiteTicket": "t"}, 400},
+		{"GetAccessToken", map[string]any{"appKey": apitest.InternalKey, "appSecret": apitest.AppSecret}, 200},
+		{"GetSuiteAccessToken", map[string]any{"suiteKey": apitest.SuiteKey, "suiteSecret": apitest.SuiteSecret, "suiteTicket": "t"}, 200},
 	} {
-		op, _ := d.operation("POST", c.path)
+		method, path := api.Route(c.action, "oauth2_1.0")
+		op, _ := d.operation(method, path)
 		checkRequest(t, d, op, c.body)
-		checkAnswer(t, d, op, s.g.Do("POST", c.path, "", c.body), c.status)
+		checkAnswer(t, d, op, s.g.Do(method, path, "", c.body), c.status)
 	}
 	for _, path := range []string{"/livez", "/readyz", "/healthz", "/explorer/config.json"} {
 		op, _ := d.operation("GET", path)

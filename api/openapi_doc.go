@@ -6,16 +6,6 @@ package api
 // esignGroups is DingTalk's documentation tree under each e签宝 version.
 var esignGroups = []string{"鉴权", "套餐", "用户", "文件", "签署流程"}
 
-// Tags of the routes that are not DingTalk e签宝 actions.
-const (
-	tagOAuth     = "OAuth2 令牌 / tokens"
-	tagOps       = "运维 / operations"
-	tagPages     = "页面 / pages"
-	tagAdmin     = "管理 / admin"
-	tagCallbacks = "回调 / callbacks"
-	tagDocs      = "文档 / docs"
-)
-
 func info() map[string]any {
 	return map[string]any{
 		"title":   "esign-gateway: 钉钉 e签宝 API / DingTalk's e签宝 API",
@@ -24,7 +14,7 @@ func info() map[string]any {
 			"每个接口的说明写明其背后的 e签宝 接口或网关自有状态。\n\n" +
 			"This gateway speaks DingTalk's e签宝 API (esign_1.0 and esign_2.0) to DingTalk SDK clients and fulfils each call " +
 			"against the e签宝 OpenAPI; each operation's description names its backing (an e签宝 endpoint, or state the gateway owns).\n\n" +
-			"- 令牌 / tokens: POST /v1.0/oauth2/corpAccessToken, then send `x-acs-dingtalk-access-token` on every e签宝 action.\n" +
+			"- 令牌 / tokens: GetCorpAccessToken (oauth2_1.0), then send `x-acs-dingtalk-access-token` on every e签宝 action.\n" +
 			"- 应答 / answers: esign_1.0 wraps data in `{code: 0, message: \"ok\", data}`; esign_2.0 answers flat; errors are " +
 			"`{code, message, requestid, accessdenieddetail?}` with a 4xx/5xx status, as api.dingtalk.com sends them.\n" +
 			"- 类型 / types: exactly the SDK models'. Where the versions differ the document says so: approvalTime is a number in v1 and a string in v2; " +
@@ -62,23 +52,16 @@ func tagGroups() []any {
 	return append(out, map[string]any{"name": "网关 / gateway", "tags": []string{tagOAuth, tagOps, tagPages, tagAdmin, tagCallbacks, tagDocs}})
 }
 
-func components() map[string]any {
-	schemas := models()
-	for k, v := range requestModels() {
-		schemas[k] = v
-	}
-	for k, v := range platformModels() {
-		schemas[k] = v
-	}
+func components(schemas map[string]*schema) map[string]any {
 	header := func(name string, required bool, desc string) map[string]any {
-		return map[string]any{"name": name, "in": "header", "required": required, "schema": str(""), "description": desc}
+		return map[string]any{"name": name, "in": "header", "required": required, "schema": &schema{Type: "string"}, "description": desc}
 	}
 	return map[string]any{
 		"schemas":  schemas,
-		"examples": errorExamples(errorCatalog()),
+		"examples": errorExamples(),
 		"parameters": map[string]any{
 			"AccessToken": header("x-acs-dingtalk-access-token", true,
-				"调用该接口的访问凭证（POST /v1.0/oauth2/corpAccessToken 获取）/ the corp access token from POST /v1.0/oauth2/corpAccessToken"),
+				"调用该接口的访问凭证（GetCorpAccessToken 获取）/ the corp access token from GetCorpAccessToken"),
 			"ServiceGroup": header("serviceGroup", false, "SDK 保留的请求头，网关忽略 / reserved by the SDK; the gateway ignores it"),
 			"TsignAppId":   header("X-Tsign-Open-App-Id", true, "e签宝应用ID，须为网关配置的 esign.app_id / e签宝 app id; must be the gateway's esign.app_id"),
 			"TsignTimestamp": header("X-Tsign-Open-TIMESTAMP", true,
@@ -88,7 +71,7 @@ func components() map[string]any {
 					"app secret, of the timestamp, the query values in key order and the raw body"),
 		},
 		"headers": map[string]any{
-			"RequestId": map[string]any{"description": "请求ID，与错误体 requestid 相同 / request id, the same as an error body's requestid", "schema": str("")},
+			"RequestId": map[string]any{"description": "请求ID，与错误体 requestid 相同 / request id, the same as an error body's requestid", "schema": &schema{Type: "string"}},
 		},
 		"securitySchemes": map[string]any{
 			"adminBearer": map[string]any{"type": "http", "scheme": "bearer", "description": "admin.token 配置项 / the admin.token setting"},

@@ -1,10 +1,17 @@
 package api
 
-// A small JSON Schema vocabulary for the OpenAPI document: just what the
-// gateway's wire types need (dingtalk/wire.go, dingtalk/requests.go). The
-// helpers keep the action tables in openapi_actions*.go one line per field.
+import (
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
 
-// schema is a JSON Schema (OpenAPI 3.1 dialect) as it is serialised.
+	"esign-gateway/dingtalk"
+)
+
+// schema is a JSON Schema (OpenAPI 3.1 dialect) as it is serialised: just
+// what the gateway's wire types need.
 type schema struct {
 	Ref         string             `json:"$ref,omitempty"`
 	Type        string             `json:"type,omitempty"`
@@ -15,79 +22,165 @@ type schema struct {
 	Required    []string           `json:"required,omitempty"`
 	Items       *schema            `json:"items,omitempty"`
 	MinItems    int                `json:"minItems,omitempty"`
+	MaxItems    int                `json:"maxItems,omitempty"`
 	Minimum     *float64           `json:"minimum,omitempty"`
 	Maximum     *float64           `json:"maximum,omitempty"`
-	// Closed marks an object whose fields are exactly Properties.
-	Closed *bool `json:"additionalProperties,omitempty"`
 }
 
-// prop is a named property of an object; required as the gateway enforces
-// it (not as the SDK's .d.ts marks it).
-type prop struct {
-	name     string
-	s        *schema
-	required bool
+// reflector turns the Go wire types into schemas, named components, from
+// their tags (json, doc, required, enum, min, max, maxItems): the same tags
+// dingtalk.Check enforces, so the document states exactly what is checked.
+type reflector struct {
+	schemas map[string]*schema
 }
 
-func str(desc string) *schema { return &schema{Type: "string", Description: desc} }
-func integer(desc string) *schema {
-	return &schema{Type: "integer", Format: "int64", Description: desc}
-}
-func number(desc string) *schema  { return &schema{Type: "number", Format: "double", Description: desc} }
-func boolean(desc string) *schema { return &schema{Type: "boolean", Description: desc} }
-func ref(name string) *schema     { return &schema{Ref: "#/components/schemas/" + name} }
+func newReflector() *reflector { return &reflector{schemas: map[string]*schema{}} }
 
-// arr is an array of items.
-func arr(items *schema, desc string) *schema {
-	return &schema{Type: "array", Items: items, Description: desc}
+// role says how a type is used: an answer always carries every field (but
+// those marked omitempty); a request's required fields depend on the
+// version.
+type role struct {
+	answer  bool
+	version string
 }
 
-// obj is an object with props, the required ones listed in order.
-func obj(desc string, props ...prop) *schema {
-	s := &schema{Type: "object", Description: desc, Properties: map[string]*schema{}}
-	for _, p := range props {
-		s.Properties[p.name] = p.s
-		if p.required {
-			s.Required = append(s.Required, p.name)
+// ref returns a schema of t, adding the components it needs.
+func (r *reflector) ref(t reflect.Type, ro role) *schema {
+	switch t {
+	case reflect.TypeFor[time.Time]():
+		return &schema{Type: "string", Format: "date-time"}
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		return r.ref(t.Elem(), ro)
+	case reflect.String:
+		return &schema{Type: "string"}
+	case reflect.Bool:
+		return &schema{Type: "boolean"}
+	case reflect.Int, reflect.Int32, reflect.Int64:
+		return &schema{Type: "integer", Format: "int64"}
+	case reflect.Float32, reflect.Float64:
+		return &schema{Type: "number", Format: "double"}
+	case reflect.Slice:
+		return &schema{Type: "array", Items: r.ref(t.Elem(), ro)}
+	case reflect.Map, reflect.Interface:
+		return &schema{Type: "object"}
+	case reflect.Struct:
+		name := r.name(t, ro)
+		if _, ok := r.schemas[name]; !ok {
+			r.schemas[name] = &schema{} // placeholder: recursive types end
+			r.schemas[name] = r.object(t, ro)
+		}
+		return &schema{Ref: "#/components/schemas/" + name}
+	}
+	panic("openapi: no schema for " + t.String()) // static types: every test run fails
+}
+
+// name is the component's name: the type's, capitalised, with the version
+// when the type's required fields differ by version.
+func (r *reflector) name(t reflect.Type, ro role) string {
+	n := []rune(t.Name())
+	n[0] = unicode.ToUpper(n[0])
+	name := string(n)
+	if !ro.answer && versioned(t) {
+		name += map[string]string{esign1: "V1", esign2: "V2"}[ro.version]
+	}
+	return name
+}
+
+// versioned reports whether some field of t (or below) is required in one
+// version only.
+func versioned(t reflect.Type) bool {
+	found := false
+	dingtalk.Fields(t, func(f reflect.StructField, _, _ string) {
+		if req := f.Tag.Get("required"); req != "" && req != "true" {
+			found = true
+		}
+		if st := elemStruct(f.Type); st != nil && st != t && versioned(st) {
+			found = true
+		}
+	})
+	return found
+}
+
+// object is the schema of struct t's body fields.
+func (r *reflector) object(t reflect.Type, ro role) *schema {
+	s := &schema{Type: "object", Properties: map[string]*schema{}}
+	dingtalk.Fields(t, func(f reflect.StructField, name, in string) {
+		if in != "body" {
+			return
+		}
+		p := r.ref(f.Type, ro) // a fresh value: $ref siblings are fine in OpenAPI 3.1
+		p.Description = f.Tag.Get("doc")
+		applyBounds(p, f, ro)
+		s.Properties[name] = p
+		_, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch {
+		case ro.answer && !strings.Contains(opts, "omitempty"):
+			s.Required = append(s.Required, name)
+		case !ro.answer && dingtalk.RequiredIn(f.Tag, ro.version):
+			s.Required = append(s.Required, name)
+			if p.Type == "array" {
+				p.MinItems = 1
+			}
+		}
+	})
+	return s
+}
+
+// applyBounds copies enum, min, max and maxItems from the tags.
+func applyBounds(p *schema, f reflect.StructField, _ role) {
+	if e := f.Tag.Get("enum"); e != "" {
+		for _, v := range strings.Split(e, ",") {
+			if p.Type == "integer" {
+				n, _ := strconv.Atoi(v)
+				p.Enum = append(p.Enum, n)
+			} else {
+				p.Enum = append(p.Enum, v)
+			}
 		}
 	}
-	return s
+	if v := f.Tag.Get("min"); v != "" {
+		n, _ := strconv.ParseFloat(v, 64)
+		p.Minimum = &n
+	}
+	if v := f.Tag.Get("max"); v != "" {
+		n, _ := strconv.ParseFloat(v, 64)
+		p.Maximum = &n
+	}
+	if v := f.Tag.Get("maxItems"); v != "" {
+		p.MaxItems, _ = strconv.Atoi(v)
+	}
 }
 
-// closed is an object that never carries other fields.
-func closed(desc string, props ...prop) *schema {
-	s := obj(desc, props...)
-	f := false
-	s.Closed = &f
-	return s
+// params are the path and query parameters of request type t.
+func (r *reflector) params(t reflect.Type, version string) []any {
+	var out []any
+	dingtalk.Fields(t, func(f reflect.StructField, name, in string) {
+		if in == "body" {
+			return
+		}
+		p := map[string]any{"name": name, "in": in, "required": in == "path" || dingtalk.RequiredIn(f.Tag, version),
+			"description": f.Tag.Get("doc"), "schema": map[string]any{"type": "string"}}
+		out = append(out, p)
+	})
+	return out
 }
 
-func may(name string, s *schema) prop  { return prop{name: name, s: s} }
-func must(name string, s *schema) prop { return prop{name: name, s: s, required: true} }
-
-// withEnum sets the allowed values of s.
-func withEnum(s *schema, values ...any) *schema {
-	s.Enum = values
-	return s
+// hasBody reports whether request type t has body fields.
+func hasBody(t reflect.Type) bool {
+	body := false
+	dingtalk.Fields(t, func(_ reflect.StructField, _, in string) { body = body || in == "body" })
+	return body
 }
 
-// positive sets minimum 1: the gateway rejects 0 and negatives.
-func positive(s *schema) *schema { return atLeast(s, 1) }
-
-// atLeast sets the minimum of s.
-func atLeast(s *schema, lo float64) *schema {
-	s.Minimum = &lo
-	return s
-}
-
-// between bounds s.
-func between(s *schema, lo, hi float64) *schema {
-	s.Minimum, s.Maximum = &lo, &hi
-	return s
-}
-
-// nonEmpty sets minItems 1.
-func nonEmpty(s *schema) *schema {
-	s.MinItems = 1
-	return s
+// elemStruct is the struct behind t (pointers and lists), or nil.
+func elemStruct(t reflect.Type) reflect.Type {
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
+		t = t.Elem()
+	}
+	if t.Kind() == reflect.Struct && t != reflect.TypeFor[time.Time]() {
+		return t
+	}
+	return nil
 }

@@ -15,7 +15,7 @@ import (
 // fullGateway has every optional route: admin (apitest sets a token) and
 // metrics.
 func fullGateway(t *testing.T) *apitest.Gateway {
-	return apitest.New(t, apitest.Options{Deps: func(d *api.Deps) { d.Metrics = api.NewMetrics(api.MetricsConfig{}) }})
+	return apitest.New(t, apitest.Options{})
 }
 
 var ginParam = regexp.MustCompile(`[:*]([A-Za-z0-9_]+)`)
@@ -46,7 +46,7 @@ func routerKeys(r *gin.Engine) map[string]bool {
 // serves, with and without the optional ones, and every table entry is a
 // route the fully configured router has.
 func TestOpenAPIRoutes(t *testing.T) {
-	bare := apitest.New(t, apitest.Options{Deps: func(d *api.Deps) { d.AdminToken = "" }})
+	bare := apitest.New(t, apitest.Options{Router: func(d *api.Config) { d.AdminToken, d.Metrics = "", nil }})
 	for name, g := range map[string]*apitest.Gateway{"full": fullGateway(t), "no admin, no metrics": bare} {
 		t.Run(name, func(t *testing.T) {
 			d, _ := fetchDoc(t, g)

@@ -105,7 +105,7 @@ func TestPushRetriesUntilReceiverIsUp(t *testing.T) {
 		t.Run(kind, func(t *testing.T) {
 			pushes := make(chan string, 64)
 			g := apitest.New(t, apitest.Options{Store: kind, Service: func(c *service.Config) {
-				c.OnPush = func(outcome string) { pushes <- outcome }
+				c.Outbox.OnPush = func(outcome string) { pushes <- outcome }
 			}})
 			rcv := newISV(t)
 			rcv.down.Store(true)
@@ -212,7 +212,7 @@ func TestPushOncePerEventAcrossReplicas(t *testing.T) {
 			t.Errorf("task %v: events in order %v, want [4 4 7]", task, types)
 		}
 	}
-	if _, err := a.Service.OutboxStats(context.Background()); err != nil {
+	if _, err := a.Service.Outbox.Stats(context.Background()); err != nil {
 		t.Error(err)
 	}
 }
@@ -224,7 +224,7 @@ func TestPushRefusesPrivateNoticeURL(t *testing.T) {
 	pushes := make(chan string, 64)
 	g := apitest.New(t, apitest.Options{Service: func(c *service.Config) {
 		c.AllowPrivateURLs = false
-		c.OnPush = func(outcome string) { pushes <- outcome }
+		c.Outbox.OnPush = func(outcome string) { pushes <- outcome }
 	}})
 	rcv := newISV(t)
 	tok := g.Token(apitest.CorpA)

@@ -67,8 +67,8 @@ func safeBack(u string) string {
 }
 
 // consentPage handles GET /pages/auth/:taskId.
-func (h handlers) consentPage(c *gin.Context) {
-	p, err := h.svc.Consent(c.Request.Context(), c.Param("taskId"))
+func (h *handlers) consentPage(c *gin.Context) {
+	p, err := h.s.Corps.Consent(c.Request.Context(), c.Param("taskId"))
 	if err != nil {
 		pageError(c, err)
 		return
@@ -77,8 +77,8 @@ func (h handlers) consentPage(c *gin.Context) {
 }
 
 // consent handles POST /pages/auth/:taskId: the corp consents.
-func (h handlers) consent(c *gin.Context) {
-	p, err := h.svc.Authorize(c.Request.Context(), c.Param("taskId"))
+func (h *handlers) consent(c *gin.Context) {
+	p, err := h.s.Corps.Authorize(c.Request.Context(), c.Param("taskId"))
 	if err != nil {
 		pageError(c, err)
 		return
@@ -91,8 +91,8 @@ func (h handlers) consent(c *gin.Context) {
 }
 
 // startPage handles GET /pages/start/:taskId.
-func (h handlers) startPage(c *gin.Context) {
-	p, err := h.svc.StartState(c.Request.Context(), c.Param("taskId"))
+func (h *handlers) startPage(c *gin.Context) {
+	p, err := h.s.Process.StartState(c.Request.Context(), c.Param("taskId"))
 	if err != nil {
 		pageError(c, err)
 		return
@@ -101,8 +101,8 @@ func (h handlers) startPage(c *gin.Context) {
 }
 
 // start handles POST /pages/start/:taskId: the initiator starts the flow.
-func (h handlers) start(c *gin.Context) {
-	p, err := h.svc.Start(c.Request.Context(), c.Param("taskId"))
+func (h *handlers) start(c *gin.Context) {
+	p, err := h.s.Process.Start(c.Request.Context(), c.Param("taskId"))
 	if err != nil {
 		pageError(c, err)
 		return
@@ -120,6 +120,6 @@ func renderStart(c *gin.Context, p *service.StartPage, back string) {
 }
 
 // donePage handles GET /pages/done, where identity flows return by default.
-func (h handlers) donePage(c *gin.Context) {
+func (h *handlers) donePage(c *gin.Context) {
 	render(c, http.StatusOK, "done", pageData{"Title": "已完成"})
 }

@@ -7,6 +7,7 @@ import (
 
 	"esign-gateway/api"
 	"esign-gateway/api/apitest"
+	"esign-gateway/test/testkit"
 )
 
 const (
@@ -39,8 +40,8 @@ func (r *rejections) get(route string) int {
 // per second (every other action keeps the default of 20) and counts
 // refusals in rej.
 func limited(o apitest.Options, rej *rejections) apitest.Options {
-	o.Deps = func(d *api.Deps) {
-		d.RateLimit = api.RateLimit{PerAPI: map[string]int{limitedRoute: limitN}, OnReject: rej.add}
+	o.Router = func(d *api.Config) {
+		d.RateLimit.PerAPI, d.RateLimit.OnReject = map[string]int{limitedRoute: limitN}, rej.add
 	}
 	return o
 }
@@ -128,7 +129,7 @@ func TestRateLimitAcrossReplicas(t *testing.T) {
 // needs the store), then 403 again.
 func TestRateLimitFailsOpen(t *testing.T) {
 	var rej rejections
-	logs := &logSink{}
+	logs := &testkit.Buffer{}
 	g := apitest.New(t, limited(apitest.Options{Store: "redis", Log: logs}, &rej))
 	tok := g.Token(apitest.CorpA)
 	if r := g.Do("GET", limitedRoute, tok, nil); r.Status != 200 {

@@ -1,33 +1,12 @@
 package api_test
 
 import (
-	"bytes"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"esign-gateway/api/apitest"
 )
-
-// logSink collects a gateway's logs, written from many goroutines, so a
-// test can search them for secrets afterwards.
-type logSink struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logSink) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logSink) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // checkNoSecrets fails if any configured secret, or any of extra (tokens
 // handed out during the test), appears in the logs.
@@ -48,26 +27,6 @@ func checkNoSecrets(t *testing.T, logs string, extra ...string) {
 			t.Errorf("the logs contain the %s", name)
 		}
 	}
-}
-
-// fakeClock is a clock a test moves by hand; safe for concurrent use.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newFakeClock() *fakeClock { return &fakeClock{now: time.Now()} }
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
 }
 
 // eventually polls cond every 10ms until it holds, and fails the test if

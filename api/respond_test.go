@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"net/http/httptest"
 	"strings"
@@ -19,14 +20,15 @@ func TestRenderErrors(t *testing.T) {
 	r := gin.New()
 	r.Use(middleware.RequestID("x-acs-request-id"), renderErrors(), middleware.Recovery())
 	r.GET("/panic", func(c *gin.Context) { panic("secret internal detail") })
-	r.GET("/plain", handle(func(c *gin.Context) (any, error) { return nil, errPlain }))
-	r.GET("/dt", handle(func(c *gin.Context) (any, error) { return nil, dingtalk.Field("taskId").Wrap(errPlain) }))
-	r.POST("/bind", handle(func(c *gin.Context) (any, error) {
-		var v struct {
-			N int64 `json:"n"`
-		}
-		return v, bindJSON(c, &v)
-	}))
+	type num struct {
+		N int64 `json:"n"`
+	}
+	serve := func(ep endpoint) gin.HandlerFunc { return answer(&route{Version: esign2, ep: ep}) }
+	r.GET("/plain", serve(op(func(context.Context, *dingtalk.None) (any, error) { return nil, errPlain })))
+	r.GET("/dt", serve(op(func(context.Context, *dingtalk.None) (any, error) {
+		return nil, dingtalk.Field("taskId").Wrap(errPlain)
+	})))
+	r.POST("/bind", serve(op(func(_ context.Context, v *num) (*num, error) { return v, nil })))
 	tests := []struct {
 		name, method, path, body, ctype string
 		wantStatus                      int

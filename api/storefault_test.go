@@ -13,6 +13,7 @@ import (
 	"esign-gateway/api"
 	"esign-gateway/api/apitest"
 	"esign-gateway/service"
+	"esign-gateway/test/testkit"
 )
 
 // outageBound is how fast an action that needs the store must answer 503
@@ -64,8 +65,8 @@ func load(g *apitest.Gateway, tok string, paths []string, workers, n int) ([]ans
 // Redis is back the gateway works again without a restart.
 func TestRedisOutageUnderLoad(t *testing.T) {
 	const workers = 8
-	logs := &logSink{}
-	g := apitest.New(t, apitest.Options{Store: "redis", Log: logs, Deps: func(d *api.Deps) {
+	logs := &testkit.Buffer{}
+	g := apitest.New(t, apitest.Options{Store: "redis", Log: logs, Router: func(d *api.Config) {
 		d.RateLimit = api.RateLimit{Default: 1 << 20} // on, but never the reason for a refusal here
 	}})
 	tok := g.Token(apitest.CorpA)
@@ -108,7 +109,7 @@ func TestRedisOutageUnderLoad(t *testing.T) {
 	// Redis back (empty: it keeps no data): the same gateway serves again.
 	g.Redis.Restart()
 	eventually(t, 10*time.Second, "recovery without a restart", func() bool {
-		fresh, err := g.Service.MintToken(context.Background(), apitest.SuiteKey, apitest.CorpA)
+		fresh, err := g.Service.Tokens.Mint(context.Background(), apitest.SuiteKey, apitest.CorpA)
 		return err == nil && g.Do("GET", "/v2.0/esign/margins", fresh.AccessToken, nil).Status == 200
 	})
 	checkNoSecrets(t, logs.String(), tok)
@@ -118,16 +119,16 @@ func TestRedisOutageUnderLoad(t *testing.T) {
 // accepting a corp's tokens on its cached revocation view only until the
 // view is RevocationStale old; after that every token is refused with 503.
 func TestRevocationFailsClosed(t *testing.T) {
-	clk := newFakeClock()
+	clk := testkit.NewClock(time.Now())
 	const ttl, stale = time.Second, 5 * time.Second
 	g := apitest.New(t, apitest.Options{Store: "redis", Service: func(c *service.Config) {
-		c.Now, c.RevocationTTL, c.RevocationStale = clk.Now, ttl, stale
+		c.Now, c.Tokens.RevocationTTL, c.Tokens.RevocationStale = clk.Now, ttl, stale
 	}})
 	tok := g.Token(apitest.CorpA)
 	authenticate := func() error {
 		req := httptest.NewRequest("GET", "/v2.0/esign/margins", nil)
 		req.Header.Set(service.TokenHeader, tok)
-		_, err := g.Service.Authenticate(req)
+		_, err := g.Service.Tokens.Authenticate(req)
 		return err
 	}
 	if err := authenticate(); err != nil {

@@ -91,7 +91,7 @@ func TestBreakerOpensAndRecovers(t *testing.T) {
 			t.Fatalf("failure %d: got %d %s, want 502", i, res.Status, res.Raw)
 		}
 	}
-	if s := g.Service.Esign().BreakerState(); s != "open" {
+	if s := g.Service.Admin.BreakerState(); s != "open" {
 		t.Fatalf("breaker %s after 5 failed calls, want open", s)
 	}
 	before := g.Emulator.CallCount("")
@@ -119,7 +119,7 @@ func TestBreakerOpensAndRecovers(t *testing.T) {
 		if res.Status != 200 && res.Status != 503 {
 			t.Fatalf("while recovering: got %d %s, want 200 or 503", res.Status, res.Raw)
 		}
-		return res.Status == 200 && g.Service.Esign().BreakerState() == "closed"
+		return res.Status == 200 && g.Service.Admin.BreakerState() == "closed"
 	})
 	if r := g.Do("GET", "/readyz", "", nil); r.Status != 200 || upstreamCheck(r) != "closed" {
 		t.Errorf("readyz after recovery: got %d %s, want 200 with checks.upstream closed", r.Status, r.Raw)

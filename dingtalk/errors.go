@@ -14,6 +14,7 @@ type Error struct {
 	Message   string        `json:"message"`
 	RequestID string        `json:"requestid"`
 	Detail    *AccessDenied `json:"accessdenieddetail,omitempty"`
+	when      string        // when it happens, in English, for the OpenAPI document
 	cause     error
 }
 
@@ -22,28 +23,78 @@ type AccessDenied struct {
 	RequiredScopes []string `json:"requiredScopes"`
 }
 
-// Errors clients can get. Codes and statuses follow dingtalk-contract.md §3.5
-// and anchors.md §2.1; the ones DingTalk has no code for are marked.
+// The catalogue: every error a client can get, declared once. Codes and
+// statuses follow dingtalk-contract.md §3.5 and anchors.md §2.1; the ones
+// DingTalk has no code for say so. Catalog lists them for the OpenAPI
+// document, which therefore cannot name a code the gateway never sends.
 var (
-	ErrMissingToken     = &Error{Status: http.StatusBadRequest, Code: "AuthenticationFailed.MissingParameter", Message: "缺少参数：x-acs-dingtalk-access-token"}
-	ErrInvalidToken     = &Error{Status: http.StatusBadRequest, Code: "InvalidAuthentication", Message: "不合法的access_token"}
-	ErrPermissionDenied = &Error{Status: http.StatusForbidden, Code: "Forbidden.AccessDenied.AccessTokenPermissionDenied", Message: "没有调用该接口的权限，接口权限申请参考：https://open.dingtalk.com/document/orgapp-server/add-api-permission", Detail: &AccessDenied{RequiredScopes: []string{"Esign.Common.ReadWrite"}}}
-	ErrQPSLimit         = &Error{Status: http.StatusForbidden, Code: "Forbidden.AccessDenied.QpsLimitForAppkeyAndApi", Message: "调用频率超过限制，请稍后再试"}
-	ErrInvalidParam     = &Error{Status: http.StatusBadRequest, Code: "invalidRequest.invalidAguemnts", Message: "参数错误"} // sic, as DingTalk spells it
-	ErrDuplicateOrder   = &Error{Status: http.StatusConflict, Code: "invalidRequest.duplicateClientToken", Message: "幂等键重复：相同的orderId对应不同的请求内容"}
-	ErrNotFound         = &Error{Status: http.StatusNotFound, Code: "InvalidAction.NotFound", Message: "Specified api is not found, please check your url and method."}
-	ErrBodyTooLarge     = &Error{Status: http.StatusRequestEntityTooLarge, Code: "invalidRequest.bodyTooLarge", Message: "请求体过大"} // our code: DingTalk has none
-	ErrUpstream         = &Error{Status: http.StatusBadGateway, Code: "UpstreamError", Message: "e签宝服务异常，请稍后重试"}                  // our code
-	ErrUpstreamTimeout  = &Error{Status: http.StatusGatewayTimeout, Code: "UpstreamTimeout", Message: "e签宝服务响应超时"}                // our code
-	ErrUnavailable      = &Error{Status: http.StatusServiceUnavailable, Code: "ServiceUnavailable", Message: "服务暂不可用，请稍后重试"}      // our code
-	ErrSystem           = &Error{Status: http.StatusInternalServerError, Code: "unknownError", Message: "未知错误"}
+	ErrMissingToken = def(http.StatusBadRequest, "AuthenticationFailed.MissingParameter", "缺少参数：x-acs-dingtalk-access-token",
+		"the x-acs-dingtalk-access-token header is missing (a token elsewhere, e.g. Authorization, counts as missing)")
+	ErrInvalidToken = def(http.StatusBadRequest, "InvalidAuthentication", "不合法的access_token",
+		"the token is malformed, expired, signed by an unknown key, or revoked (CancelCorpAuth)")
+	ErrPermissionDenied = &Error{Status: http.StatusForbidden, Code: "Forbidden.AccessDenied.AccessTokenPermissionDenied",
+		Message: "没有调用该接口的权限，接口权限申请参考：https://open.dingtalk.com/document/orgapp-server/add-api-permission",
+		Detail:  &AccessDenied{RequiredScopes: []string{"Esign.Common.ReadWrite"}},
+		when:    "the token's app type or scopes may not call this action"}
+	ErrQPSLimit = def(http.StatusForbidden, "Forbidden.AccessDenied.QpsLimitForAppkeyAndApi", "调用频率超过限制，请稍后再试",
+		"the app's calls per second for this action are over the limit")
+	ErrInvalidParam = def(http.StatusBadRequest, "invalidRequest.invalidAguemnts", "参数错误", // sic, as DingTalk spells it
+		"a parameter is missing or invalid; the message names the first one")
+	ErrDuplicateOrder = def(http.StatusConflict, "invalidRequest.duplicateClientToken", "幂等键重复：相同的orderId对应不同的请求内容",
+		"the orderId was used before with a different body (the same body again returns the same esignOrderId)")
+	ErrNotFound = def(http.StatusNotFound, "InvalidAction.NotFound", "Specified api is not found, please check your url and method.",
+		"no such route or method")
+	ErrBodyTooLarge = def(http.StatusRequestEntityTooLarge, "invalidRequest.bodyTooLarge", "请求体过大",
+		"the body is larger than server.body_limit (gateway code; DingTalk has none)")
+	ErrUpstream = def(http.StatusBadGateway, "UpstreamError", "e签宝服务异常，请稍后重试",
+		"e签宝 failed, or rejected the gateway's credentials (gateway code)")
+	ErrUpstreamTimeout = def(http.StatusGatewayTimeout, "UpstreamTimeout", "e签宝服务响应超时",
+		"e签宝 did not answer in time (gateway code)")
+	ErrUnavailable = def(http.StatusServiceUnavailable, "ServiceUnavailable", "服务暂不可用，请稍后重试",
+		"the store is unreachable, the e签宝 circuit breaker is open, or the gateway is not ready (gateway code)")
+	ErrSystem = def(http.StatusInternalServerError, "unknownError", "未知错误",
+		"an unexpected failure (the cause is logged, never sent)")
 
 	// Token endpoints (contract §5.1).
-	ErrInvalidClient      = &Error{Status: http.StatusBadRequest, Code: "invalidClientIdOrSecret", Message: "无效的clientId或者clientSecret"}
-	ErrInvalidSuiteKey    = &Error{Status: http.StatusBadRequest, Code: "invalidSuiteKey", Message: "无效的suiteKey"}
-	ErrInvalidSuiteTicket = &Error{Status: http.StatusBadRequest, Code: "invalidSuiteTicket", Message: "无效的suiteTicket"}
-	ErrInvalidAuthInfo    = &Error{Status: http.StatusBadRequest, Code: "invalidAuthInfo", Message: "授权关系不存在"}
+	ErrInvalidClient      = def(http.StatusBadRequest, "invalidClientIdOrSecret", "无效的clientId或者clientSecret", "unknown app key or wrong secret")
+	ErrInvalidSuiteKey    = def(http.StatusBadRequest, "invalidSuiteKey", "无效的suiteKey", "unknown suite key or wrong suite secret")
+	ErrInvalidSuiteTicket = def(http.StatusBadRequest, "invalidSuiteTicket", "无效的suiteTicket", "the suite ticket is empty")
+	ErrInvalidAuthInfo    = def(http.StatusBadRequest, "invalidAuthInfo", "授权关系不存在", "the corp has not installed the suite's app")
+
+	// The e签宝 actions.
+	ErrTaskNotFound = def(http.StatusBadRequest, "flowNotExists", "流程信息不存在",
+		"no such task for the caller's corp (another corp's task looks the same), or e签宝 lost the flow")
+	ErrFileNotFound     = def(http.StatusBadRequest, "fileNotExists", "文件不存在", "no such file for the caller's corp")
+	ErrInstanceNotFound = def(http.StatusBadRequest, "instanceNotExists", "审批实例不存在或没有关联的签署流程",
+		"no task is linked to this approval instance")
+	ErrNotSigner = def(http.StatusBadRequest, "invalidRequest.notParticipant", "当前用户不是流程参与人",
+		"the account is not a signer of the flow")
+	ErrNoQuota = def(http.StatusBadRequest, "invalidRequest.quotaNotEnough", "套餐余量不足，请先购买套餐",
+		"the corp's quota is used up (buy with ChannelOrder/OrderResale)")
+	ErrNotAuthorized = def(http.StatusForbidden, "Forbidden.AccessDenied.CorpNotAuthorized", "企业未授权e签宝，请先完成授权",
+		"the corp has not authorized e签宝 (open the AuthUrl page first)")
+
+	// Routes that are not DingTalk's: e签宝 callbacks and the admin API.
+	ErrCallbackSignature = def(http.StatusUnauthorized, "InvalidSignature", "回调验签失败",
+		"the e签宝 callback's app id, signature or timestamp does not verify")
+	ErrAdminAuth = def(http.StatusUnauthorized, "Unauthorized", "需要管理员令牌：Authorization: Bearer <admin.token>",
+		"the admin bearer token is missing or wrong")
 )
+
+// Catalog returns every error the gateway sends, each once.
+func Catalog() []*Error {
+	return []*Error{
+		ErrMissingToken, ErrInvalidToken, ErrPermissionDenied, ErrQPSLimit, ErrInvalidParam, ErrDuplicateOrder,
+		ErrNotFound, ErrBodyTooLarge, ErrUpstream, ErrUpstreamTimeout, ErrUnavailable, ErrSystem,
+		ErrInvalidClient, ErrInvalidSuiteKey, ErrInvalidSuiteTicket, ErrInvalidAuthInfo,
+		ErrTaskNotFound, ErrFileNotFound, ErrInstanceNotFound, ErrNotSigner, ErrNoQuota, ErrNotAuthorized,
+		ErrCallbackSignature, ErrAdminAuth,
+	}
+}
+
+func def(status int, code, msg, when string) *Error {
+	return &Error{Status: status, Code: code, Message: msg, when: when}
+}
 
 func (e *Error) Error() string {
 	if e.cause != nil {
@@ -61,6 +112,9 @@ func (e *Error) Is(target error) bool {
 	t, ok := target.(*Error)
 	return ok && t.Status == e.Status && t.Code == e.Code
 }
+
+// When says, in English, when the error happens.
+func (e *Error) When() string { return e.when }
 
 // Wrap returns a copy of e that records cause for the logs.
 func (e *Error) Wrap(cause error) *Error {

@@ -1,331 +1,248 @@
 package dingtalk
 
-// Request bodies of the esign actions (dingtalk-contract.md §4). The SDK
-// validates nothing (§2.7), so each request checks its own required fields
-// in Validate and names the first one missing, as DingTalk does:
-// 参数错误:<field>.
+// Requests of the e签宝 actions and the token endpoints
+// (dingtalk-contract.md §4, §5). Field names and JSON types are the SDK
+// models'. The tags say where a field travels and what it must be (see
+// Check, in check.go): the same tags give the OpenAPI document its
+// parameters, schemas and required lists, so the two cannot drift.
+//
+//	json:"name"      a body field (the SDK sends JSON, §2.6)
+//	path:"name"      a path parameter; query:"name" a query parameter
+//	doc:"…"          the description (Chinese / English)
+//	required:"…"     "true", or the versions that require it ("esign_1.0")
+//	min, max         bounds of a number; maxItems of a list; enum the values
+
+// None is the request of an action that takes none (its SDK method has no
+// request argument).
+type None struct{}
+
+// CancelCorpAuthRequest is esign_2.0 CancelCorpAuth's request model, which
+// has no fields (the SDK sends an empty POST).
+type CancelCorpAuthRequest struct{}
+
+// TaskPath is a task id in the path (esign_2.0 flow actions).
+type TaskPath struct {
+	TaskID string `path:"taskId" doc:"任务ID（CreateProcess、ProcessStart 等返回）/ task id returned by CreateProcess, ProcessStart and the like"`
+}
+
+// TaskQuery is esign_1.0's ?taskId= (the SDK marks it optional; the
+// gateway needs it).
+type TaskQuery struct {
+	TaskID string `query:"taskId" required:"true" doc:"任务ID（SDK 标为可选，网关必需）/ task id (optional in the SDK model, required by the gateway)"`
+}
+
+// FilePath is a file id in the path.
+type FilePath struct {
+	FileID string `path:"fileId" doc:"文件ID（GetFileUploadUrl 返回）/ file id returned by GetFileUploadUrl"`
+}
+
+// UserPath is a DingTalk userId in the path.
+type UserPath struct {
+	UserID string `path:"userId" doc:"钉钉用户ID / the DingTalk userId"`
+}
+
+// InstancePath is a DingTalk approval instance id in the path.
+type InstancePath struct {
+	InstanceID string `path:"instanceId" doc:"钉钉审批实例ID / DingTalk approval instance id"`
+}
+
+const redirectDoc = "完成后跳转地址（http/https）/ where the page returns to (http or https)"
 
 // RedirectRequest is the body of AuthUrl/GetAuthUrl.
 type RedirectRequest struct {
-	RedirectURL string `json:"redirectUrl"`
+	RedirectURL string `json:"redirectUrl" doc:"完成后跳转地址（http/https）/ where the page returns to (http or https)"`
 }
 
-// DeveloperRequest is CreateDeveloper/CreateDevelopers. esign_1.0's GET
-// never carries a body, so every field is optional.
+// DeveloperQuery is esign_1.0 CreateDeveloper: a GET whose body the SDK
+// never sends, so its fields are read from the query too.
+type DeveloperQuery struct {
+	NoticeURL   string `json:"noticeUrl" query:"noticeUrl" doc:"事件推送地址；SDK 的 GET 不发送请求体，故网关也从查询参数读取 / event URL; the SDK's GET sends no body, so the gateway reads the query too"`
+	RedirectURL string `json:"redirectUrl" query:"redirectUrl" doc:"完成后跳转地址（http/https）/ where the page returns to (http or https)"`
+}
+
+// DeveloperRequest is esign_2.0 CreateDevelopers.
 type DeveloperRequest struct {
-	NoticeURL   string `json:"noticeUrl"`
-	RedirectURL string `json:"redirectUrl"`
+	NoticeURL   string `json:"noticeUrl" doc:"事件推送地址（http/https）/ where events are pushed (http or https)"`
+	RedirectURL string `json:"redirectUrl" doc:"页面完成后的默认跳转地址（网关扩展，SDK 模型无此字段）/ where pages return by default (a gateway extension; not in the SDK model)"`
 }
 
-// UserPageRequest is the body of the real-name page actions.
+// UserPageRequest is the body of the real-name page actions (esign_1.0
+// GetCorpRealnameUrl's SDK model has no redirectUrl; the gateway takes it
+// there too).
 type UserPageRequest struct {
-	RedirectURL string `json:"redirectUrl"`
-	UserID      string `json:"userId"`
+	RedirectURL string `json:"redirectUrl" doc:"完成后跳转地址（http/https）/ where the page returns to (http or https)"`
+	UserID      string `json:"userId" required:"true" doc:"钉钉用户ID / DingTalk userId"`
 }
-
-// Validate checks the required fields.
-func (r *UserPageRequest) Validate() error { return required("userId", r.UserID) }
 
 // UploadURLRequest is GetUploadUrl/GetFileUploadUrl.
 type UploadURLRequest struct {
-	ContentMd5  string `json:"contentMd5"`
-	ContentType string `json:"contentType"`
-	Convert2Pdf *bool  `json:"convert2Pdf"`
-	FileName    string `json:"fileName"`
-	FileSize    *int64 `json:"fileSize"`
-}
-
-// Validate checks the fields e签宝 cannot create a file without.
-func (r *UploadURLRequest) Validate() error {
-	if err := required("contentMd5", r.ContentMd5); err != nil {
-		return err
-	}
-	if err := required("contentType", r.ContentType); err != nil {
-		return err
-	}
-	if err := required("fileName", r.FileName); err != nil {
-		return err
-	}
-	if r.FileSize == nil || *r.FileSize <= 0 {
-		return Field("fileSize")
-	}
-	return nil
-}
-
-// ValidateV1 adds esign_1.0's required convert2Pdf (optional in esign_2.0).
-func (r *UploadURLRequest) ValidateV1() error {
-	if r.Convert2Pdf == nil {
-		return Field("convert2Pdf")
-	}
-	return r.Validate()
+	ContentMd5  string `json:"contentMd5" required:"true" doc:"文件内容MD5的Base64 / base64 of the content's MD5"`
+	ContentType string `json:"contentType" required:"true" doc:"MIME类型 / MIME type, e.g. application/pdf"`
+	Convert2Pdf *bool  `json:"convert2Pdf" required:"esign_1.0" doc:"是否转为PDF，默认false / convert to PDF; default false"`
+	FileName    string `json:"fileName" required:"true" doc:"文件名，需带扩展名，不能含 /\\:*\"<>|? / name with an extension, without /\\:*\"<>|?"`
+	FileSize    *int64 `json:"fileSize" required:"true" min:"1" doc:"文件大小（字节）/ size in bytes"`
 }
 
 // ChannelOrderRequest is ChannelOrder/ChannelOrders (分润模式).
 type ChannelOrderRequest struct {
-	ItemCode        string `json:"itemCode"`
-	ItemName        string `json:"itemName"`
-	OrderCreateTime *int64 `json:"orderCreateTime"`
-	OrderID         string `json:"orderId"`
-	PayFee          *int64 `json:"payFee"`
-	Quantity        *int64 `json:"quantity"`
-}
-
-// Validate checks the fields both versions require; v1 also requires payFee
-// and v2 orderCreateTime (see ValidateV1, ValidateV2).
-func (r *ChannelOrderRequest) Validate() error {
-	for _, f := range []struct{ name, v string }{{"itemCode", r.ItemCode}, {"itemName", r.ItemName}, {"orderId", r.OrderID}} {
-		if err := required(f.name, f.v); err != nil {
-			return err
-		}
-	}
-	return positive("quantity", r.Quantity)
-}
-
-// ValidateV1 adds esign_1.0's required payFee.
-func (r *ChannelOrderRequest) ValidateV1() error {
-	if err := r.Validate(); err != nil {
-		return err
-	}
-	return nonNegative("payFee", r.PayFee)
-}
-
-// ValidateV2 adds esign_2.0's required orderCreateTime.
-func (r *ChannelOrderRequest) ValidateV2() error {
-	if err := r.Validate(); err != nil {
-		return err
-	}
-	return positive("orderCreateTime", r.OrderCreateTime)
+	ItemCode        string `json:"itemCode" required:"true" doc:"商品码 / item code"`
+	ItemName        string `json:"itemName" required:"true" doc:"商品名称 / item name"`
+	OrderCreateTime *int64 `json:"orderCreateTime" required:"esign_2.0" min:"1" doc:"下单时间，毫秒时间戳 / Unix time in ms"`
+	OrderID         string `json:"orderId" required:"true" doc:"订单号，幂等键 / order id, the idempotency key"`
+	PayFee          *int64 `json:"payFee" required:"esign_1.0" min:"0" doc:"支付金额（分）/ amount paid, in fen"`
+	Quantity        *int64 `json:"quantity" required:"true" min:"1" doc:"合同份数 / number of contracts"`
 }
 
 // ResaleOrderRequest is OrderResale/ResaleOrder (底价结算模式).
 type ResaleOrderRequest struct {
-	OrderCreateTime  *int64 `json:"orderCreateTime"`
-	OrderID          string `json:"orderId"`
-	Quantity         *int64 `json:"quantity"`
-	ServiceStartTime *int64 `json:"serviceStartTime"`
-	ServiceStopTime  *int64 `json:"serviceStopTime"`
+	OrderCreateTime  *int64 `json:"orderCreateTime" required:"true" min:"1" doc:"下单时间，毫秒时间戳 / Unix time in ms"`
+	OrderID          string `json:"orderId" required:"true" doc:"订单号，幂等键 / order id, the idempotency key"`
+	Quantity         *int64 `json:"quantity" required:"true" min:"1" doc:"合同份数 / number of contracts"`
+	ServiceStartTime *int64 `json:"serviceStartTime" required:"esign_1.0" min:"1" doc:"服务开始时间，毫秒时间戳 / Unix time in ms"`
+	ServiceStopTime  *int64 `json:"serviceStopTime" required:"true" min:"1" doc:"服务结束时间，毫秒时间戳 / Unix time in ms"`
 }
 
-// Validate checks the fields esign_2.0 requires.
-func (r *ResaleOrderRequest) Validate() error {
-	if err := required("orderId", r.OrderID); err != nil {
-		return err
+// bad refuses a service that starts after it stops.
+func (r *ResaleOrderRequest) bad(string) string {
+	if r.ServiceStartTime != nil && r.ServiceStopTime != nil && *r.ServiceStartTime > *r.ServiceStopTime {
+		return "serviceStartTime"
 	}
-	if err := positive("orderCreateTime", r.OrderCreateTime); err != nil {
-		return err
-	}
-	if err := positive("quantity", r.Quantity); err != nil {
-		return err
-	}
-	if err := positive("serviceStopTime", r.ServiceStopTime); err != nil {
-		return err
-	}
-	if r.ServiceStartTime != nil && *r.ServiceStartTime > *r.ServiceStopTime {
-		return Field("serviceStartTime")
-	}
-	return nil
+	return ""
 }
 
-// ValidateV1 adds esign_1.0's required serviceStartTime.
-func (r *ResaleOrderRequest) ValidateV1() error {
-	if err := positive("serviceStartTime", r.ServiceStartTime); err != nil {
-		return err
-	}
-	return r.Validate()
-}
+const (
+	accountTypeDoc = "参与人类型 / party type: DING_USER 钉钉用户 (userId), OUTER_USER 外部用户 (account)"
+	signReqDoc     = "签署要求 / what the party signs with: \"1\" 企业章 the corp's seal, \"2\" 个人签名 a personal signature, \"1,2\" both"
+	partyIDNote    = "userId 与 account 至少填一个 / give userId or account"
+)
 
-// Party is a participant or cc of a start or create request.
+// Party is a cc of a start or create request, and what a participant is.
 type Party struct {
-	Account          string    `json:"account"`
-	AccountName      string    `json:"accountName"`
-	AccountType      string    `json:"accountType"`
-	OrgName          string    `json:"orgName"`
-	SignOrder        *int64    `json:"signOrder"`
-	SignPosList      []SignPos `json:"signPosList"`
-	SignRequirements string    `json:"signRequirements"`
-	UserID           string    `json:"userId"`
+	Account     string `json:"account" doc:"外部用户的手机号或邮箱 / an outside person's mobile or e-mail; userId 与 account 至少填一个 / give userId or account"`
+	AccountName string `json:"accountName" doc:"姓名 / name"`
+	AccountType string `json:"accountType" required:"true" enum:"DING_USER,OUTER_USER" doc:"参与人类型 / party type: DING_USER 钉钉用户 (userId), OUTER_USER 外部用户 (account)"`
+	OrgName     string `json:"orgName" doc:"所属企业名称 / organization name"`
+	UserID      string `json:"userId" doc:"钉钉用户ID / DingTalk userId; userId 与 account 至少填一个 / give userId or account"`
+}
+
+// bad asks for one of userId and account.
+func (p *Party) bad(string) string {
+	if p.UserID == "" && p.Account == "" {
+		return "userId"
+	}
+	return ""
+}
+
+// StartParticipant is a signer of a start page request.
+type StartParticipant struct {
+	Party
+	SignRequirements string `json:"signRequirements" doc:"签署要求 / what the party signs with: \"1\" 企业章 the corp's seal, \"2\" 个人签名 a personal signature, \"1,2\" both; 默认 / default \"2\""`
+}
+
+// CreateParticipant is a signer of CreateProcess.
+type CreateParticipant struct {
+	Party
+	SignOrder        *int64    `json:"signOrder" doc:"签署顺序 / signing order"`
+	SignPosList      []SignPos `json:"signPosList" doc:"签署位置 / where to sign"`
+	SignRequirements string    `json:"signRequirements" required:"true" doc:"签署要求 / what the party signs with: \"1\" 企业章 the corp's seal, \"2\" 个人签名 a personal signature, \"1,2\" both"`
 }
 
 // SignPos is where a participant signs.
 type SignPos struct {
-	FileID          string    `json:"fileId"`
-	IsCrossPage     bool      `json:"isCrossPage"`
-	NeedSignDate    bool      `json:"needSignDate"`
-	Page            string    `json:"page"`
-	SignDate        *SignDate `json:"signDate"`
-	SignRequirement string    `json:"signRequirement"`
-	X               *float64  `json:"x"`
-	Y               *float64  `json:"y"`
+	FileID          string    `json:"fileId" doc:"文件ID / file id"`
+	IsCrossPage     bool      `json:"isCrossPage" doc:"骑缝章 / seal across pages"`
+	NeedSignDate    bool      `json:"needSignDate" doc:"是否显示签署日期 / show the signing date"`
+	Page            string    `json:"page" doc:"页码 / page, e.g. \"1\""`
+	SignDate        *SignDate `json:"signDate" doc:"签署日期样式 / the signing date's format"`
+	SignRequirement string    `json:"signRequirement" doc:"签署要求 / what the party signs with: \"1\" 企业章 the corp's seal, \"2\" 个人签名 a personal signature"`
+	X               *float64  `json:"x" doc:"X坐标 / x position"`
+	Y               *float64  `json:"y" doc:"Y坐标 / y position"`
 }
 
 // SignDate is the format of a signing date stamp.
 type SignDate struct {
-	Format string `json:"format"`
+	Format string `json:"format" doc:"日期格式 / date format, e.g. yyyy-MM-dd"`
 }
 
-// ProcessFile is a document of a start or create request.
-type ProcessFile struct {
-	FileID   string `json:"fileId"`
-	FileName string `json:"fileName"`
-	FileType *int64 `json:"fileType"`
+// StartFile is a document of a start page request.
+type StartFile struct {
+	FileID   string `json:"fileId" required:"true" doc:"文件ID / file id"`
+	FileName string `json:"fileName" required:"true" doc:"文件名（带扩展名）/ file name with extension"`
+}
+
+// CreateFile is a document of CreateProcess.
+type CreateFile struct {
+	StartFile
+	FileType *int64 `json:"fileType" required:"true" doc:"文件类型 / file type (1 合同 contract)"`
 }
 
 // SourceInfo links a flow to where it came from in DingTalk; its URLs may
 // carry the approval instance id (procInstId / instanceId).
 type SourceInfo struct {
-	MobileURL string `json:"mobileUrl"`
-	PCURL     string `json:"pcUrl"`
-	ShowText  string `json:"showText"`
+	MobileURL string `json:"mobileUrl" doc:"移动端来源地址 / mobile source URL"`
+	PCURL     string `json:"pcUrl" doc:"PC端来源地址 / desktop source URL"`
+	ShowText  string `json:"showText" doc:"展示文案 / link text"`
 }
 
-// ProcessRequest is GetProcessStartUrl, ProcessStart and CreateProcess: the
-// three share one model, with different required fields.
-type ProcessRequest struct {
-	AutoStart       string        `json:"autoStart"`
-	Ccs             []Party       `json:"ccs"`
-	Files           []ProcessFile `json:"files"`
-	InitiatorUserID string        `json:"initiatorUserId"`
-	Participants    []Party       `json:"participants"`
-	RedirectURL     string        `json:"redirectUrl"`
-	SignEndTime     *int64        `json:"signEndTime"`
-	SourceInfo      *SourceInfo   `json:"sourceInfo"`
-	TaskName        string        `json:"taskName"`
+// StartRequestV1 is esign_1.0 GetProcessStartUrl.
+type StartRequestV1 struct {
+	Ccs             []Party            `json:"ccs" doc:"抄送人 / people in copy"`
+	Files           []StartFile        `json:"files" required:"true" doc:"待签文件，至少一个 / files to sign, at least one"`
+	InitiatorUserID string             `json:"initiatorUserId" required:"true" doc:"发起人钉钉用户ID / the initiator's DingTalk userId"`
+	Participants    []StartParticipant `json:"participants" doc:"签署人，缺省时发起人个人签署 / signers; the initiator signs personally when none"`
+	RedirectURL     string             `json:"redirectUrl" doc:"完成后跳转地址（http/https）/ where the page returns to (http or https)"`
+	SignEndTime     *int64             `json:"signEndTime" doc:"签署截止时间，毫秒时间戳（网关扩展，SDK 模型无此字段）/ signing deadline, Unix time in ms (a gateway extension; not in the SDK model)"`
+	SourceInfo      *SourceInfo        `json:"sourceInfo" doc:"来源；链接中的 procInstId/instanceId 把任务关联到钉钉审批实例（GetAttachsApproval）/ where the flow comes from; a procInstId or instanceId in the URLs links the task to a DingTalk approval instance (GetAttachsApproval)"`
+	TaskName        string             `json:"taskName" doc:"任务名称，缺省为首个文件名 / task name; the first file's name when empty"`
 }
 
-// ValidateStart checks what a start page needs: an initiator and at least
-// one file (ProcessStart marks both required; GetProcessStartUrl cannot work
-// without them either).
-func (r *ProcessRequest) ValidateStart() error {
-	if err := required("initiatorUserId", r.InitiatorUserID); err != nil {
-		return err
-	}
-	if len(r.Files) == 0 {
-		return Field("files")
-	}
-	for i, f := range r.Files {
-		if f.FileID == "" {
-			return Field(indexed("files", i, "fileId"))
-		}
-		if f.FileName == "" {
-			return Field(indexed("files", i, "fileName"))
-		}
-	}
-	return r.validateParties()
+// StartRequest is esign_2.0 ProcessStart.
+type StartRequest struct {
+	StartRequestV1
+	AutoStart string `json:"autoStart" doc:"\"true\" 立即发起，否则在发起页确认 / \"true\" starts at once, else on the start page"`
 }
 
-// ValidateCreate checks CreateProcess: it also needs a task name, typed
-// files and at least one participant with its sign requirements.
-func (r *ProcessRequest) ValidateCreate() error {
-	if err := required("taskName", r.TaskName); err != nil {
-		return err
-	}
-	if err := r.ValidateStart(); err != nil {
-		return err
-	}
-	for i, f := range r.Files {
-		if f.FileType == nil {
-			return Field(indexed("files", i, "fileType"))
-		}
-	}
-	if len(r.Participants) == 0 {
-		return Field("participants")
-	}
-	for i, p := range r.Participants {
-		if p.SignRequirements == "" {
-			return Field(indexed("participants", i, "signRequirements"))
-		}
-	}
-	return nil
-}
-
-func (r *ProcessRequest) validateParties() error {
-	for i, p := range r.Participants {
-		if p.AccountType == "" {
-			return Field(indexed("participants", i, "accountType"))
-		}
-		if p.UserID == "" && p.Account == "" {
-			return Field(indexed("participants", i, "userId"))
-		}
-	}
-	for i, p := range r.Ccs {
-		if p.AccountType == "" {
-			return Field(indexed("ccs", i, "accountType"))
-		}
-		if p.UserID == "" && p.Account == "" {
-			return Field(indexed("ccs", i, "userId"))
-		}
-	}
-	return nil
+// CreateRequest is esign_2.0 CreateProcess.
+type CreateRequest struct {
+	Ccs             []Party             `json:"ccs" doc:"抄送人 / people in copy"`
+	Files           []CreateFile        `json:"files" required:"true" doc:"待签文件，至少一个 / files to sign, at least one"`
+	InitiatorUserID string              `json:"initiatorUserId" required:"true" doc:"发起人钉钉用户ID / the initiator's DingTalk userId"`
+	Participants    []CreateParticipant `json:"participants" required:"true" doc:"签署人，至少一个 / signers, at least one"`
+	RedirectURL     string              `json:"redirectUrl" doc:"完成后跳转地址（http/https）/ where the page returns to (http or https)"`
+	SignEndTime     *int64              `json:"signEndTime" doc:"签署截止时间，毫秒时间戳 / signing deadline, Unix time in ms"`
+	SourceInfo      *SourceInfo         `json:"sourceInfo" doc:"来源；链接中的 procInstId/instanceId 把任务关联到钉钉审批实例（GetAttachsApproval）/ where the flow comes from; a procInstId or instanceId in the URLs links the task to a DingTalk approval instance (GetAttachsApproval)"`
+	TaskName        string              `json:"taskName" required:"true" doc:"任务名称 / task name"`
 }
 
 // SignNoticeRequest is esign_1.0 GetSignNoticeUrl.
 type SignNoticeRequest struct {
-	TaskID string `json:"taskId"`
+	TaskID string `json:"taskId" required:"true" doc:"任务ID / task id"`
 }
-
-// Validate checks the required fields.
-func (r *SignNoticeRequest) Validate() error { return required("taskId", r.TaskID) }
 
 // ExecuteURLRequest is esign_2.0 GetExecuteUrl.
 type ExecuteURLRequest struct {
-	Account       string `json:"account"`
-	SignContainer *int64 `json:"signContainer"`
-	TaskID        string `json:"taskId"`
-}
-
-// Validate checks the required fields.
-func (r *ExecuteURLRequest) Validate() error {
-	if err := required("taskId", r.TaskID); err != nil {
-		return err
-	}
-	if r.SignContainer != nil && (*r.SignContainer < 0 || *r.SignContainer > 2) {
-		return Field("signContainer")
-	}
-	return nil
+	Account       string `json:"account" doc:"签署人的钉钉 userId 或外部账号；缺省为下一位待签署人 / the signer's userId or outside account; the next signer when empty"`
+	SignContainer *int64 `json:"signContainer" min:"0" max:"2" doc:"签署容器 / container: 0, 1 or 2"`
+	TaskID        string `json:"taskId" required:"true" doc:"任务ID / task id"`
 }
 
 // AppTokenRequest is POST /v1.0/oauth2/accessToken.
 type AppTokenRequest struct {
-	AppKey    string `json:"appKey"`
-	AppSecret string `json:"appSecret"`
+	AppKey    string `json:"appKey" required:"true" doc:"应用的 appKey"`
+	AppSecret string `json:"appSecret" required:"true" doc:"应用的 appSecret"`
 }
 
 // CorpTokenRequest is POST /v1.0/oauth2/corpAccessToken.
 type CorpTokenRequest struct {
-	AuthCorpID  string `json:"authCorpId"`
-	SuiteKey    string `json:"suiteKey"`
-	SuiteSecret string `json:"suiteSecret"`
-	SuiteTicket string `json:"suiteTicket"`
+	AuthCorpID  string `json:"authCorpId" required:"true" doc:"授权企业的 corpId / the authorizing corp"`
+	SuiteKey    string `json:"suiteKey" required:"true" doc:"应用的 suiteKey"`
+	SuiteSecret string `json:"suiteSecret" required:"true" doc:"应用的 suiteSecret"`
+	SuiteTicket string `json:"suiteTicket" required:"true" doc:"钉钉推送的 suiteTicket（网关只要求非空）/ the suite ticket (the gateway only needs it non-empty)"`
 }
 
 // SuiteTokenRequest is POST /v1.0/oauth2/suiteAccessToken.
 type SuiteTokenRequest struct {
-	SuiteKey    string `json:"suiteKey"`
-	SuiteSecret string `json:"suiteSecret"`
-	SuiteTicket string `json:"suiteTicket"`
-}
-
-func required(name, v string) error {
-	if v == "" {
-		return Field(name)
-	}
-	return nil
-}
-
-func positive(name string, v *int64) error {
-	if v == nil || *v <= 0 {
-		return Field(name)
-	}
-	return nil
-}
-
-func nonNegative(name string, v *int64) error {
-	if v == nil || *v < 0 {
-		return Field(name)
-	}
-	return nil
-}
-
-func indexed(list string, i int, field string) string {
-	return list + "[" + itoa(int64(i)) + "]." + field
+	SuiteKey    string `json:"suiteKey" required:"true" doc:"应用的 suiteKey"`
+	SuiteSecret string `json:"suiteSecret" required:"true" doc:"应用的 suiteSecret"`
+	SuiteTicket string `json:"suiteTicket" required:"true" doc:"suiteTicket"`
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"esign-gateway/test/testkit"
+
 	"github.com/golang-jwt/jwt/v5"
 )
 
@@ -12,7 +14,7 @@ import (
 // ErrInvalidToken with a known reason, and that it accepts nothing but the
 // exact string of a token Issue signed (no alternative encodings of a valid token).
 func FuzzVerify(f *testing.F) {
-	clk := &clock{now: t0}
+	clk := testkit.NewClock(t0)
 	tk := newTokens(f, clk, nil)
 	// The fuzzer runs this body in several processes, so the valid token must
 	// be the same in each: Issue's output with a fixed jti, signed as Issue does.

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"esign-gateway/test/testkit"
+
 	"github.com/golang-jwt/jwt/v5"
 )
 
@@ -23,12 +25,7 @@ var (
 	secret2 = []byte("fedcba9876543210fedcba9876543210-key-two")
 )
 
-// clock is an injected time source tests move by hand.
-type clock struct{ now time.Time }
-
-func (c *clock) Now() time.Time { return c.now }
-
-func newTokens(t testing.TB, clk *clock, mod func(*TokenConfig)) *Tokens {
+func newTokens(t testing.TB, clk *testkit.Clock, mod func(*TokenConfig)) *Tokens {
 	t.Helper()
 	cfg := TokenConfig{Keys: []Key{{ID: "k1", Secret: secret1}}, Now: clk.Now}
 	if mod != nil {
@@ -182,10 +179,10 @@ func TestVerify(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			clk := &clock{now: t0}
+			clk := testkit.NewClock(t0)
 			tk := newTokens(t, clk, nil)
 			token := tc.token(t, tk)
-			clk.now = t0.Add(tc.at)
+			clk.Set(t0.Add(tc.at))
 			c, err := tk.Verify(token)
 			if tc.reason == "" {
 				if err != nil {
@@ -230,7 +227,7 @@ func checkRejected(t testing.TB, err error, reason string) {
 }
 
 func TestIssue(t *testing.T) {
-	clk := &clock{now: t0.Add(500 * time.Millisecond)}
+	clk := testkit.NewClock(t0.Add(500 * time.Millisecond))
 	tk := newTokens(t, clk, nil)
 	in := testClaims()
 	in.Issuer = "forged" // Issue owns the registered claims
@@ -270,7 +267,7 @@ func TestIssue(t *testing.T) {
 }
 
 func TestRotation(t *testing.T) {
-	clk := &clock{now: t0}
+	clk := testkit.NewClock(t0)
 	old := newTokens(t, clk, nil)
 	s := issued(t, old)
 	rotated := newTokens(t, clk, func(c *TokenConfig) {
@@ -291,7 +288,7 @@ func TestRotation(t *testing.T) {
 }
 
 func TestCacheRespectsExpiry(t *testing.T) {
-	clk := &clock{now: t0}
+	clk := testkit.NewClock(t0)
 	tk := newTokens(t, clk, func(c *TokenConfig) { c.TTL = 30 * time.Second; c.Leeway = -1 })
 	s := issued(t, tk)
 	c, err := tk.Verify(s)
@@ -302,17 +299,17 @@ func TestCacheRespectsExpiry(t *testing.T) {
 		t.Fatalf("cache holds %d entries, want 1", len(tk.cache.m))
 	}
 	c.CorpID = "mutated" // callers get copies
-	clk.now = t0.Add(29 * time.Second)
+	clk.Set(t0.Add(29 * time.Second))
 	if c, err := tk.Verify(s); err != nil || c.CorpID != "ding123" {
 		t.Errorf("cached Verify = %+v, %v", c, err)
 	}
-	clk.now = t0.Add(30 * time.Second)
+	clk.Set(t0.Add(30 * time.Second))
 	_, err = tk.Verify(s)
 	checkRejected(t, err, reasonExpired)
 }
 
 func TestCacheLapsesAfterAMinute(t *testing.T) {
-	clk := &clock{now: t0}
+	clk := testkit.NewClock(t0)
 	tk := newTokens(t, clk, nil)
 	s := issued(t, tk)
 	if _, err := tk.Verify(s); err != nil {
@@ -326,7 +323,7 @@ func TestCacheLapsesAfterAMinute(t *testing.T) {
 }
 
 func TestCacheBounded(t *testing.T) {
-	clk := &clock{now: t0}
+	clk := testkit.NewClock(t0)
 	tk := newTokens(t, clk, func(c *TokenConfig) { c.CacheSize = 4 })
 	for i := 0; i < 50; i++ {
 		if _, err := tk.Verify(issued(t, tk)); err != nil {
@@ -339,7 +336,7 @@ func TestCacheBounded(t *testing.T) {
 }
 
 func TestVerifyConcurrent(t *testing.T) {
-	clk := &clock{now: t0}
+	clk := testkit.NewClock(t0)
 	tk := newTokens(t, clk, func(c *TokenConfig) { c.CacheSize = 8 })
 	tokens := make([]string, 20)
 	for i := range tokens {
@@ -399,7 +396,7 @@ func TestFailureReasonAndContext(t *testing.T) {
 }
 
 func benchmarkVerify(b *testing.B, cacheSize int) {
-	clk := &clock{now: t0}
+	clk := testkit.NewClock(t0)
 	tk := newTokens(b, clk, func(c *TokenConfig) { c.CacheSize = cacheSize })
 	s, _, err := tk.Issue(testClaims())
 	if err != nil {
@@ -417,7 +414,7 @@ func BenchmarkVerifyCached(b *testing.B)   { benchmarkVerify(b, 0) }
 func BenchmarkVerifyUncached(b *testing.B) { benchmarkVerify(b, -1) }
 
 func BenchmarkVerifyCachedParallel(b *testing.B) {
-	clk := &clock{now: t0}
+	clk := testkit.NewClock(t0)
 	tk := newTokens(b, clk, nil)
 	s, _, _ := tk.Issue(testClaims())
 	b.ReportAllocs()

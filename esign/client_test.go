@@ -172,7 +172,7 @@ func TestNewValidates(t *testing.T) {
 	}{
 		{"ok", func(*Config) {}, false},
 		{"token mode", func(c *Config) { c.AuthMode = AuthToken }, false},
-		{"no base_url", func(c *Config) { c.BaseURL = "" }, true},
+		{"no base_url: the sandbox", func(c *Config) { c.BaseURL = "" }, false},
 		{"base_url without scheme", func(c *Config) { c.BaseURL = "smlopenapi.esign.cn" }, true},
 		{"no app_id", func(c *Config) { c.AppID = "" }, true},
 		{"no app_secret", func(c *Config) { c.AppSecret = "" }, true},

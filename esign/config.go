@@ -21,7 +21,7 @@ const (
 // the default documented next to it.
 type Config struct {
 	// BaseURL is scheme and host: https://openapi.esign.cn (production) or
-	// https://smlopenapi.esign.cn (sandbox).
+	// https://smlopenapi.esign.cn (sandbox); "" means SandboxURL.
 	BaseURL   string `mapstructure:"base_url"`
 	AppID     string `mapstructure:"app_id"`
 	AppSecret string `mapstructure:"app_secret"`
@@ -59,8 +59,17 @@ type Config struct {
 	Observe func(op, outcome string, d time.Duration) `mapstructure:"-"`
 }
 
+// Hosts of e签宝's OpenAPI.
+const (
+	SandboxURL    = "https://smlopenapi.esign.cn"
+	ProductionURL = "https://openapi.esign.cn"
+)
+
 // withDefaults checks cfg and fills in the defaults.
 func (cfg Config) withDefaults() (Config, error) {
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = SandboxURL
+	}
 	u, err := url.Parse(cfg.BaseURL)
 	if cfg.BaseURL == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return cfg, fmt.Errorf("esign: base_url %q must be an http(s) URL with a host", cfg.BaseURL)

@@ -1,33 +1,16 @@
 package esign
 
 import (
-	"sync"
 	"testing"
 	"time"
+
+	"esign-gateway/test/testkit"
 )
-
-// clock is a settable Config.Now.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
 
 func TestStats(t *testing.T) {
 	t0 := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
-	clk := &clock{t: t0}
-	c, mux := setup(t, func(cfg *Config) { cfg.Now = clk.now })
+	clk := testkit.NewClock(t0)
+	c, mux := setup(t, func(cfg *Config) { cfg.Now = clk.Now })
 	mux.HandleFunc("/v1/ok", reply(`{"code":0,"data":{}}`, 200))
 	mux.HandleFunc("/v1/no", reply(`{"code":1435011,"message":"流程不存在"}`, 200))
 	mux.HandleFunc("/v1/down", reply("", 500))
@@ -36,7 +19,7 @@ func TestStats(t *testing.T) {
 		t.Errorf("before any call: got %+v, want zero", got)
 	}
 	c.Do(t.Context(), "GET", "/v1/ok", nil, nil, nil)
-	clk.set(t0.Add(time.Minute))
+	clk.Set(t0.Add(time.Minute))
 	c.Do(t.Context(), "GET", "/v1/no", nil, nil, nil)
 	c.Do(t.Context(), "POST", "/v1/down", nil, nil, nil)
 	c.Do(t.Context(), "POST", "/v1/down", nil, nil, nil)
@@ -48,7 +31,7 @@ func TestStats(t *testing.T) {
 	if st.P50 <= 0 || st.P99 < st.P50 {
 		t.Errorf("latencies: got p50 %v, p99 %v", st.P50, st.P99)
 	}
-	clk.set(t0.Add(time.Minute + statsWindow + time.Second))
+	clk.Set(t0.Add(time.Minute + statsWindow + time.Second))
 	if st := c.Stats(); st.Calls != 0 || !st.LastSuccess.Equal(t0) {
 		t.Errorf("after the window: got %+v, want no calls and the last success kept", st)
 	}

@@ -1,7 +1,6 @@
 package esign
 
 import (
-	"bytes"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -10,11 +9,13 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"esign-gateway/test/testkit"
 )
 
 // tokenServer is a fake token endpoint handing out tok-1, tok-2, ...,
 // each expiring two hours after clk's time.
-func tokenServer(t *testing.T, mux *http.ServeMux, clk *clock) *atomic.Int32 {
+func tokenServer(t *testing.T, mux *http.ServeMux, clk *testkit.Clock) *atomic.Int32 {
 	var fetches atomic.Int32
 	mux.HandleFunc("GET /v1/oauth2/access_token", func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
@@ -25,7 +26,7 @@ func tokenServer(t *testing.T, mux *http.ServeMux, clk *clock) *atomic.Int32 {
 			t.Error("token request carries credentials headers")
 		}
 		n := fetches.Add(1)
-		exp := clk.now().Add(2 * time.Hour).UnixMilli()
+		exp := clk.Now().Add(2 * time.Hour).UnixMilli()
 		fmt.Fprintf(w, `{"code":0,"message":"成功","data":{"token":"tok-%d","expiresIn":"%d","refreshToken":"r"}}`, n, exp)
 	})
 	return &fetches
@@ -33,8 +34,8 @@ func tokenServer(t *testing.T, mux *http.ServeMux, clk *clock) *atomic.Int32 {
 
 func TestTokenMode(t *testing.T) {
 	t0 := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
-	clk := &clock{t: t0}
-	c, mux := setup(t, func(cfg *Config) { cfg.AuthMode, cfg.Now = AuthToken, clk.now })
+	clk := testkit.NewClock(t0)
+	c, mux := setup(t, func(cfg *Config) { cfg.AuthMode, cfg.Now = AuthToken, clk.Now })
 	fetches := tokenServer(t, mux, clk)
 	var lastToken atomic.Value
 	mux.HandleFunc("GET /v1/signflows/{id}", func(w http.ResponseWriter, r *http.Request) {
@@ -78,7 +79,7 @@ func TestTokenMode(t *testing.T) {
 		{2*time.Hour - 3*time.Minute, 2}, // the new one is fresh
 	}
 	for _, s := range steps {
-		clk.set(t0.Add(s.at))
+		clk.Set(t0.Add(s.at))
 		if _, err := c.Flow(t.Context(), "f1"); err != nil {
 			t.Fatal(err)
 		}
@@ -92,8 +93,8 @@ func TestTokenMode(t *testing.T) {
 }
 
 func TestTokenRejectedIsFetchedAgain(t *testing.T) {
-	clk := &clock{t: time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)}
-	c, mux := setup(t, func(cfg *Config) { cfg.AuthMode, cfg.Now = AuthToken, clk.now })
+	clk := testkit.NewClock(time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC))
+	c, mux := setup(t, func(cfg *Config) { cfg.AuthMode, cfg.Now = AuthToken, clk.Now })
 	fetches := tokenServer(t, mux, clk)
 	mux.HandleFunc("GET /v1/files/{id}", func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get(headerToken) == "tok-1" {
@@ -118,9 +119,8 @@ func TestTokenRejectedIsFetchedAgain(t *testing.T) {
 // checks that neither the log nor the errors carry the secret, a
 // signature or a token.
 func TestNoSecretsInLogsOrErrors(t *testing.T) {
-	var logs bytes.Buffer
-	var logMu sync.Mutex
-	logger := slog.New(slog.NewTextHandler(&lockedWriter{w: &logs, mu: &logMu}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	var logs testkit.Buffer
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	var secrets []string
 	var secretsMu sync.Mutex
 	keep := func(s string) {
@@ -148,9 +148,7 @@ func TestNoSecretsInLogsOrErrors(t *testing.T) {
 	mux.HandleFunc("/v1/oauth2/access_token", hangUp)
 	errs = append(errs, tok.Do(t.Context(), "GET", "/v1/x", nil, nil, nil))
 
-	logMu.Lock()
 	out := logs.String()
-	logMu.Unlock()
 	if !strings.Contains(out, "e签宝 rejected the request signature: check esign.app_id/app_secret and clock") ||
 		!strings.Contains(out, "INVALID_SIGNATURE") {
 		t.Errorf("log lacks the 401 explanation:\n%s", out)
@@ -165,15 +163,4 @@ func TestNoSecretsInLogsOrErrors(t *testing.T) {
 			}
 		}
 	}
-}
-
-type lockedWriter struct {
-	w  *bytes.Buffer
-	mu *sync.Mutex
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
 }

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gin-gonic/gin"
 )
@@ -156,5 +157,31 @@ func TestRateLimit(t *testing.T) {
 				t.Errorf("OnReject called %d times", rejects)
 			}
 		})
+	}
+}
+
+// TestLocalLimiter: a token bucket per key with a burst of the limit.
+func TestLocalLimiter(t *testing.T) {
+	now := time.Unix(1_700_000_000, 0)
+	l := NewLocalLimiter(func() time.Time { return now })
+	ctx := context.Background()
+	allowed := 0
+	for range 10 {
+		if ok, _ := l.Allow(ctx, "a", 5); ok {
+			allowed++
+		}
+	}
+	if allowed != 5 {
+		t.Errorf("10 calls at limit 5: %d allowed, want 5", allowed)
+	}
+	if ok, _ := l.Allow(ctx, "b", 5); !ok {
+		t.Error("another key was refused")
+	}
+	if ok, _ := l.Allow(ctx, "c", 0); ok {
+		t.Error("limit 0 allowed a call")
+	}
+	now = now.Add(time.Second)
+	if ok, _ := l.Allow(ctx, "a", 5); !ok {
+		t.Error("a second later the bucket had not refilled")
 	}
 }

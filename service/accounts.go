@@ -18,7 +18,7 @@ func userThirdID(corpID, userID string) string { return "dt-user:" + corpID + ":
 
 // ensureOrg returns the corp's e签宝 organization account, creating it on
 // first use.
-func (s *Service) ensureOrg(ctx context.Context, corpID string) (string, error) {
+func (s *core) ensureOrg(ctx context.Context, corpID string) (string, error) {
 	corp, err := s.store.Corp(ctx, corpID)
 	if err != nil {
 		return "", storeError(err, nil)
@@ -41,7 +41,7 @@ func (s *Service) ensureOrg(ctx context.Context, corpID string) (string, error) 
 
 // ensureUser returns a corp user's e签宝 person account, creating it on first
 // use. name is used only when the account is created.
-func (s *Service) ensureUser(ctx context.Context, corpID, userID, name string) (*store.User, error) {
+func (s *core) ensureUser(ctx context.Context, corpID, userID, name string) (*store.User, error) {
 	if !validID(userID) {
 		return nil, dingtalk.Field("userId")
 	}
@@ -101,7 +101,7 @@ func (c *nameCache) put(id, name string) {
 }
 
 // personName returns the real name of an e签宝 person account.
-func (s *Service) personName(ctx context.Context, accountID string) (string, error) {
+func (s *core) personName(ctx context.Context, accountID string) (string, error) {
 	if accountID == "" {
 		return "", nil
 	}
@@ -117,7 +117,7 @@ func (s *Service) personName(ctx context.Context, accountID string) (string, err
 }
 
 // orgName returns the name of an e签宝 organization account.
-func (s *Service) orgName(ctx context.Context, orgID string) (string, error) {
+func (s *core) orgName(ctx context.Context, orgID string) (string, error) {
 	if orgID == "" {
 		return "", nil
 	}

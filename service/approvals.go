@@ -8,8 +8,6 @@ import (
 	"esign-gateway/esign"
 )
 
-var errInstanceNotFound = &dingtalk.Error{Status: 400, Code: "instanceNotExists", Message: "审批实例不存在或没有关联的签署流程"}
-
 // Approval status names. e签宝 reports numbers (approvalFlowStatus 1 审批中,
 // 2 通过, 3 驳回, 4 撤回, 5 终止; node status 0-3); DingTalk's model has
 // strings, so the gateway sends these names (OpenAPI description).
@@ -21,7 +19,7 @@ var (
 // SealApprovals is ListSealApproval/ApprovalList: the seal approvals of the
 // task's flow from e签宝's approval API (POST /v3/approval/approval-task-list
 // for the corp's organization, then GET /v3/approval/{id}/detail).
-func (s *Service) SealApprovals(ctx context.Context, taskID string) ([]dingtalk.Approval, error) {
+func (s *Flows) SealApprovals(ctx context.Context, taskID string) ([]dingtalk.Approval, error) {
 	t, err := s.task(ctx, taskID, flowKinds...)
 	if err != nil {
 		return nil, err
@@ -67,13 +65,13 @@ func statusName(m map[int]string, v int) string {
 // approval instance (through sourceInfo URLs or POST /admin/v1/tasks), each
 // with its original file addresses (GET /v1/files/{fileId}) and, once the
 // flow is complete, the signed ones (GET /v1/signflows/{flowId}/documents).
-func (s *Service) Attachments(ctx context.Context, instanceID string) (*dingtalk.Attachs, error) {
+func (s *Flows) Attachments(ctx context.Context, instanceID string) (*dingtalk.Attachs, error) {
 	if !validID(instanceID) {
 		return nil, dingtalk.Field("instanceId")
 	}
 	tasks, err := s.store.TasksByInstance(ctx, caller(ctx).CorpID, instanceID)
 	if err != nil {
-		return nil, storeError(err, errInstanceNotFound)
+		return nil, storeError(err, dingtalk.ErrInstanceNotFound)
 	}
 	out := &dingtalk.Attachs{Data: []dingtalk.Attach{}}
 	for _, t := range tasks {
@@ -105,7 +103,7 @@ func (s *Service) Attachments(ctx context.Context, instanceID string) (*dingtalk
 		out.Data = append(out.Data, a)
 	}
 	if len(out.Data) == 0 {
-		return nil, errInstanceNotFound
+		return nil, dingtalk.ErrInstanceNotFound
 	}
 	return out, nil
 }

@@ -71,6 +71,11 @@ func cached[V any](ctx context.Context, c *readCaches, m *ttlCache[V], kind, tas
 		return load(ctx, taskID)
 	}
 	ch := c.group.DoChan(kind+"\x00"+corp+"\x00"+taskID, func() (any, error) {
+		// A caller that missed just before the previous flight stored its
+		// answer starts a flight of its own: it finds that answer here.
+		if v, ok := m.get(taskID, corp); ok {
+			return v, nil
+		}
 		gen, at := m.generation(), c.now()
 		v, err := load(context.WithoutCancel(ctx), taskID)
 		if err == nil {
@@ -176,30 +181,4 @@ func (c *ttlCache[V]) drop(id string) {
 	c.gen++
 	delete(c.m, id)
 	c.mu.Unlock()
-}
-
-// cachingStore is the service's view of its store: every task write drops
-// what the read caches hold about the task once the write is done.
-type cachingStore struct {
-	store.Store
-	caches *readCaches
-}
-
-// UpdateTask updates the task and drops its cached reads.
-func (s cachingStore) UpdateTask(ctx context.Context, id string, fn func(t *store.Task) error) (*store.Task, error) {
-	t, err := s.Store.UpdateTask(ctx, id, fn)
-	s.caches.drop(id)
-	return t, err
-}
-
-// AppendLog logs e and drops the task's cached reads.
-func (s cachingStore) AppendLog(ctx context.Context, taskID string, e store.LogEntry) (bool, error) {
-	added, err := s.Store.AppendLog(ctx, taskID, e)
-	s.caches.drop(taskID)
-	return added, err
-}
-
-// TaskWithLogs passes the one-step read through to the store.
-func (s cachingStore) TaskWithLogs(ctx context.Context, id string) (*store.Task, []store.LogEntry, error) {
-	return store.TaskWithLogs(ctx, s.Store, id)
 }

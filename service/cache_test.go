@@ -12,28 +12,11 @@ import (
 
 	"esign-gateway/dingtalk"
 	"esign-gateway/service/store"
+	"esign-gateway/test/testkit"
 )
 
-// fakeClock is a settable clock.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
-func newTestCache(ttl time.Duration) (*ttlCache[string], *fakeClock) {
-	clk := &fakeClock{t: time.Unix(1700000000, 0)}
+func newTestCache(ttl time.Duration) (*ttlCache[string], *testkit.Clock) {
+	clk := testkit.NewClock(time.Unix(1700000000, 0))
 	c := &ttlCache[string]{}
 	c.init(ttl, clk.Now)
 	return c, clk
@@ -58,7 +41,7 @@ func TestTTLCacheGet(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c, clk := newTestCache(tc.ttl)
 			c.put("t1", "c1", "v", clk.Now(), c.generation())
-			clk.Add(tc.age)
+			clk.Advance(tc.age)
 			if tc.dropped {
 				c.drop("t1")
 			}
@@ -91,9 +74,9 @@ func TestTTLCachePutAfterDropIsIgnored(t *testing.T) {
 func TestTTLCacheAgeCountsFromLoadStart(t *testing.T) {
 	c, clk := newTestCache(2 * time.Second)
 	start := clk.Now()
-	clk.Add(1500 * time.Millisecond) // the load takes 1.5s
+	clk.Advance(1500 * time.Millisecond) // the load takes 1.5s
 	c.put("t1", "c1", "v", start, c.generation())
-	clk.Add(600 * time.Millisecond)
+	clk.Advance(600 * time.Millisecond)
 	if _, ok := c.get("t1", "c1"); ok {
 		t.Errorf("got a hit 2.1s after the read began, want none")
 	}
@@ -118,7 +101,7 @@ func withCorp(corp string) context.Context {
 }
 
 func TestCachedSharesConcurrentMisses(t *testing.T) {
-	clk := &fakeClock{t: time.Unix(1700000000, 0)}
+	clk := testkit.NewClock(time.Unix(1700000000, 0))
 	rc := newReadCaches(time.Minute, clk.Now)
 	release, entered := make(chan struct{}), make(chan struct{})
 	var loads atomic.Int32
@@ -164,7 +147,7 @@ func TestCachedSharesConcurrentMisses(t *testing.T) {
 }
 
 func TestCachedDoesNotKeepErrors(t *testing.T) {
-	clk := &fakeClock{t: time.Unix(1700000000, 0)}
+	clk := testkit.NewClock(time.Unix(1700000000, 0))
 	rc := newReadCaches(time.Minute, clk.Now)
 	var calls int
 	load := func(ctx context.Context, id string) (*dingtalk.SignDetail, error) {
@@ -189,7 +172,7 @@ func TestCachedDoesNotKeepErrors(t *testing.T) {
 // A caller whose request ends stops waiting; the shared load goes on for
 // the others.
 func TestCachedCallerCancellation(t *testing.T) {
-	clk := &fakeClock{t: time.Unix(1700000000, 0)}
+	clk := testkit.NewClock(time.Unix(1700000000, 0))
 	rc := newReadCaches(time.Minute, clk.Now)
 	release := make(chan struct{})
 	load := func(ctx context.Context, id string) (*dingtalk.SignDetail, error) {

@@ -12,6 +12,7 @@ import (
 
 	"esign-gateway/dingtalk"
 	"esign-gateway/esign"
+	"esign-gateway/service/store"
 )
 
 // callbackBudget bounds the work for one callback: e签宝 gives up after 5 s
@@ -23,61 +24,66 @@ const callbackBudget = 4 * time.Second
 var (
 	errCallbackEmpty     = dingtalk.ErrInvalidParam.Msg("参数错误:回调请求体为空")
 	errCallbackMalformed = dingtalk.ErrInvalidParam.Msg("参数错误:回调请求体不是合法的JSON对象")
-	errCallbackAuth      = &dingtalk.Error{Status: http.StatusUnauthorized, Code: "InvalidSignature", Message: "回调验签失败"}
 )
 
-// callbackBody is the union of e签宝's callback bodies (esign-openapi.md
-// §5.3): v1 SIGN_FLOW_UPDATE, SIGN_FLOW_FINISH, PARTICIPANT_MARKREAD; v3
-// SIGN_MISSON_COMPLETE (sic), SIGN_FLOW_COMPLETE, OPERATOR_READ; v2
-// identity results. Scalars are loose because e签宝 sends some fields as
-// strings in one version and numbers in another.
-type callbackBody struct {
-	Action             string `json:"action"`
-	FlowID             loose  `json:"flowId"`
-	SignFlowID         loose  `json:"signFlowId"`
-	AccountID          loose  `json:"accountId"`
-	AgentAccountID     loose  `json:"agentAccountId"`
-	SignResult         loose  `json:"signResult"`
-	ResultDescription  loose  `json:"resultDescription"`
-	SignTime           loose  `json:"signTime"`
-	OperateTime        loose  `json:"operateTime"`
-	ReadTime           loose  `json:"readTime"`
-	FlowStatus         loose  `json:"flowStatus"`
-	SignFlowStatus     loose  `json:"signFlowStatus"`
-	StatusDescription  loose  `json:"statusDescription"`
-	EndTime            loose  `json:"endTime"`
-	SignFlowFinishTime loose  `json:"signFlowFinishTime"`
-	Timestamp          loose  `json:"timestamp"`
-	Success            *loose `json:"success"`
-	Operator           struct {
-		PsnID loose `json:"psnId"`
-	} `json:"operator"`
-}
+// Callbacks receives e签宝's callbacks and turns each into the change it
+// stands for.
+type Callbacks service
 
-// HandleCallback receives one e签宝 callback: it checks the signature, app
+// Path is where the callbacks arrive (Config.Callbacks.Path).
+func (s *Callbacks) Path() string { return s.cfg.Callbacks.Path }
+
+// Handle receives one e签宝 callback: it checks the signature, app
 // id and freshness (esign-openapi.md §5.2), then records what happened in
 // the task's log and status and queues the event for the ISV, all durably
 // before it returns nil (the 2xx). A repeated callback changes nothing and
 // queues nothing. Unknown actions and flows are acknowledged and ignored;
 // an error means e签宝 should try again (store trouble) or gave a bad
 // request (4xx).
-func (s *Service) HandleCallback(ctx context.Context, h http.Header, rawQuery string, body []byte) error {
+func (s *Callbacks) Handle(ctx context.Context, h http.Header, rawQuery string, body []byte) error {
+	action, err := s.handle(ctx, h, rawQuery, body)
+	if obs := s.cfg.Callbacks.Observe; obs != nil {
+		obs(action, callbackOutcome(err))
+	}
+	return err
+}
+
+// callbackOutcome names how a callback ended, for metrics.
+func callbackOutcome(err error) string {
+	var de *dingtalk.Error
+	switch {
+	case err == nil:
+		return "accepted"
+	case errors.Is(err, dingtalk.ErrCallbackSignature):
+		return "refused"
+	case errors.As(err, &de) && de.Status < 500:
+		return "malformed"
+	}
+	return "failed"
+}
+
+func (s *Callbacks) handle(ctx context.Context, h http.Header, rawQuery string, body []byte) (string, error) {
 	trimmed := bytes.TrimSpace(body)
 	if len(trimmed) == 0 {
-		return errCallbackEmpty
+		return "", errCallbackEmpty
 	}
-	vc := esign.CallbackConfig{AppID: s.cfg.CallbackAppID, AppSecret: s.cfg.CallbackSecret, Window: s.cfg.CallbackWindow, Now: s.now}
+	vc := esign.CallbackConfig{AppID: s.cfg.Callbacks.AppID, AppSecret: s.cfg.Callbacks.Secret, Window: s.cfg.Callbacks.Window, Now: s.now}
 	if err := esign.VerifyCallback(vc, h, rawQuery, body); err != nil {
 		reason := callbackReason(err)
 		s.log.Warn("esign callback refused", slog.String("reason", reason))
-		return errCallbackAuth.Msg("回调验签失败：%s", reason).Wrap(err)
+		return "", dingtalk.ErrCallbackSignature.Msg("回调验签失败：%s", reason).Wrap(err)
 	}
 	var cb callbackBody
 	if trimmed[0] != '{' || json.Unmarshal(trimmed, &cb) != nil {
-		return errCallbackMalformed
+		return "", errCallbackMalformed
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), callbackBudget)
 	defer cancel()
+	return cb.Action, s.dispatch(ctx, &cb)
+}
+
+// dispatch applies a verified callback.
+func (s *Callbacks) dispatch(ctx context.Context, cb *callbackBody) error {
 	switch cb.Action {
 	case "SIGN_FLOW_UPDATE", "SIGN_MISSON_COMPLETE":
 		at := firstTime(s.nowMs(), cb.SignTime, cb.OperateTime, cb.Timestamp)
@@ -91,11 +97,11 @@ func (s *Service) HandleCallback(ctx context.Context, h http.Header, rawQuery st
 		at := firstTime(s.nowMs(), cb.ReadTime, cb.Timestamp)
 		return s.markRead(ctx, cb.Action, string(first(cb.FlowID, cb.SignFlowID)), string(first(cb.AccountID, cb.Operator.PsnID)), at)
 	case "identity_psn_end", "identity_org_end":
-		return s.identityEnd(ctx, &cb)
+		return s.identityEnd(ctx, cb)
 	case "":
 		// Identity results sent to a notifyUrl carry no action (§5.3).
 		if cb.FlowID != "" && cb.Success != nil {
-			return s.identityEnd(ctx, &cb)
+			return s.identityEnd(ctx, cb)
 		}
 	}
 	// New actions appear without notice; e签宝 asks receivers to ignore them.
@@ -116,74 +122,146 @@ func callbackReason(err error) string {
 	return "签名不匹配"
 }
 
-// loose is a JSON scalar read as text whatever its JSON type: "2" and 2
-// are both "2". null is "".
-type loose string
+// Status of a real-name task once its identity flow ends.
+const (
+	identityPassed = 2
+	identityFailed = 4
+)
 
-// UnmarshalJSON accepts strings, numbers and booleans.
-func (l *loose) UnmarshalJSON(b []byte) error {
-	switch {
-	case len(b) == 0 || string(b) == "null":
-		*l = ""
-	case b[0] == '"':
-		var v string
-		if err := json.Unmarshal(b, &v); err != nil {
-			return err
+// nameBudget bounds the real-name lookup of a callback's operator, which
+// may miss the name cache and ask e签宝.
+const nameBudget = 2 * time.Second
+
+// signerResult records a signer's result (signResult 2 signed, 4 refused,
+// 3 failed) under the key reconcile uses for the same signer state.
+func (s *Callbacks) signerResult(ctx context.Context, action, flowID, accountID string, result int, desc string, at int64) error {
+	t, err := s.callbackTask(ctx, action, flowID, flowKinds...)
+	if t == nil || err != nil {
+		return err
+	}
+	var e store.LogEntry
+	switch result {
+	case 2:
+		e = logEntry(signKey(accountID, 2), logSigned, "签署完成", at, "")
+	case 4:
+		text := "拒签"
+		if desc != "" && desc != text {
+			text += "：" + desc
 		}
-		*l = loose(v)
-	case b[0] == '{' || b[0] == '[':
-		return errors.New("service: callback field must be a scalar")
+		e = logEntry(signKey(accountID, 4), logRefused, text, at, "")
+	case 3:
+		e = logEntry(signKey(accountID, 3), logFailed, nonEmpty(desc, "签署失败"), at, "")
 	default:
-		*l = loose(b)
+		s.log.Debug("esign callback ignored: unknown signResult", slog.String("action", action), slog.Int("signResult", result))
+		return nil
 	}
-	return nil
+	e.OperatorName = s.operatorName(ctx, t, accountID)
+	// A signer acting means the flow is under way (a start-page flow may
+	// have been started on e签宝's side).
+	return s.record(ctx, t, change{entries: []store.LogEntry{e}, status: 1})
 }
 
-// int is the value as an integer; 0 if it is not one.
-func (l loose) int() int {
-	n, _ := strconv.Atoi(string(l))
-	return n
+// flowEnd records the flow's end (flowStatus 2 完成, 3 撤销, 5 过期, 7 拒签,
+// …) under reconcile's "flow:end:<status>" key and finishes the task.
+func (s *Callbacks) flowEnd(ctx context.Context, action, flowID string, status int, desc string, at int64) error {
+	t, err := s.callbackTask(ctx, action, flowID, flowKinds...)
+	if t == nil || err != nil {
+		return err
+	}
+	if !finalStatus(status) {
+		s.log.Debug("esign callback ignored: not an end status", slog.String("action", action), slog.Int("flowStatus", status))
+		return nil
+	}
+	e, ok := endEntry(status, at, desc)
+	if !ok {
+		e = logEntry("flow:end:"+strconv.Itoa(status), logFinished, nonEmpty(desc, "流程已结束"), at, "")
+	}
+	return s.record(ctx, t, change{entries: []store.LogEntry{e}, status: status})
 }
 
-// chinaTime is the zone of e签宝's "yyyy-MM-dd HH:mm:ss" callback times
-// (Asia/Shanghai, which has had no DST since 1991).
-var chinaTime = time.FixedZone("CST", 8*3600)
+// markRead records that a signer first opened the flow.
+func (s *Callbacks) markRead(ctx context.Context, action, flowID, accountID string, at int64) error {
+	t, err := s.callbackTask(ctx, action, flowID, flowKinds...)
+	if t == nil || err != nil {
+		return err
+	}
+	if accountID == "" {
+		return nil
+	}
+	e := logEntry("read:"+accountID, logRead, "查看合同", at, s.operatorName(ctx, t, accountID))
+	return s.record(ctx, t, change{entries: []store.LogEntry{e}, status: keepStatus})
+}
 
-// ms reads a callback time: epoch milliseconds (seconds if small) or
-// "yyyy-MM-dd HH:mm:ss" in China time.
-func (l loose) ms() (int64, bool) {
-	if l == "" {
-		return 0, false
+// identityEnd records the end of a real-name task's identity flow.
+func (s *Callbacks) identityEnd(ctx context.Context, cb *callbackBody) error {
+	t, err := s.callbackTask(ctx, cb.Action, string(cb.FlowID), store.KindUserRealname, store.KindCorpRealname)
+	if t == nil || err != nil {
+		return err
 	}
-	if n, err := strconv.ParseInt(string(l), 10, 64); err == nil && n > 0 {
-		if n < 1e11 {
-			n *= 1000
-		}
-		return n, true
+	ok := cb.Success != nil && *cb.Success == "true"
+	who := string(cb.AccountID)
+	if cb.Action == "identity_org_end" || t.Kind == store.KindCorpRealname {
+		who = string(cb.AgentAccountID) // the person who verified for the org
 	}
-	t, err := time.ParseInLocation(time.DateTime, string(l), chinaTime)
+	e := logEntry("identity:end", logFinished, "实名认证通过", firstTime(s.nowMs(), cb.Timestamp), s.operatorName(ctx, t, who))
+	status := identityPassed
+	if !ok {
+		e.Description, status = "实名认证未通过", identityFailed
+	}
+	return s.record(ctx, t, change{entries: []store.LogEntry{e}, status: status, event: func(ev *PushEvent) {
+		ev.EventType, ev.UserID, ev.Success = EventRealnameUpdate, t.UserID, &ok
+	}})
+}
+
+// callbackTask finds the task behind a callback's flow. An unknown flow,
+// or one behind another kind of task, is logged and yields (nil, nil): the
+// callback is acknowledged, since retrying cannot help.
+func (s *Callbacks) callbackTask(ctx context.Context, action, flowID string, kinds ...store.TaskKind) (*store.Task, error) {
+	if flowID == "" {
+		s.log.Warn("esign callback without a flow id", slog.String("action", action))
+		return nil, nil
+	}
+	t, err := s.store.TaskByFlow(ctx, flowID)
+	if errors.Is(err, store.ErrNotFound) {
+		s.log.Warn("esign callback for an unknown flow", slog.String("action", action), slog.String("flow", flowID))
+		return nil, nil
+	}
 	if err != nil {
-		return 0, false
+		return nil, storeError(err, nil)
 	}
-	return t.UnixMilli(), true
+	if !kindIn(t.Kind, kinds) {
+		s.log.Warn("esign callback does not fit the task", slog.String("action", action), slog.String("kind", string(t.Kind)))
+		return nil, nil
+	}
+	return t, nil
 }
 
-// firstTime is the first of vs that is a time, else def.
-func firstTime(def int64, vs ...loose) int64 {
-	for _, v := range vs {
-		if ms, ok := v.ms(); ok {
-			return ms
-		}
-	}
-	return def
+// record applies a callback's change (core.apply).
+func (s *Callbacks) record(ctx context.Context, t *store.Task, ch change) error {
+	_, err := s.apply(ctx, t, nil, ch)
+	return err
 }
 
-// first is the first non-empty of vs.
-func first(vs ...loose) loose {
-	for _, v := range vs {
-		if v != "" {
-			return v
+// operatorName is the real name of a callback's operator: e签宝's (cached)
+// account name, or, if e签宝 does not answer in time, the name the task
+// knows, or the account id. A callback never fails for want of a name.
+func (s *Callbacks) operatorName(ctx context.Context, t *store.Task, accountID string) string {
+	if accountID == "" {
+		return ""
+	}
+	nctx, cancel := context.WithTimeout(ctx, nameBudget)
+	defer cancel()
+	name, err := s.personName(nctx, accountID)
+	if err == nil && name != "" {
+		return name
+	}
+	if err != nil {
+		s.log.Warn("esign callback: operator name lookup failed", slog.Any("error", err))
+	}
+	for _, p := range t.Participants {
+		if p.AccountID == accountID && p.Name != "" {
+			return p.Name
 		}
 	}
-	return ""
+	return accountID
 }

@@ -14,7 +14,7 @@ import (
 // when a notice is lost. If the store cannot be reached, an entry younger
 // than stale is still used; an older one fails closed.
 type corpCache struct {
-	store      store.Store
+	store      corpStore
 	ttl, stale time.Duration
 	now        func() time.Time
 
@@ -29,7 +29,7 @@ type corpView struct {
 	fetched    time.Time
 }
 
-func newCorpCache(st store.Store, ttl, stale time.Duration, now func() time.Time) *corpCache {
+func newCorpCache(st corpStore, ttl, stale time.Duration, now func() time.Time) *corpCache {
 	return &corpCache{store: st, ttl: ttl, stale: stale, now: now, m: map[string]corpView{}}
 }
 

@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"strconv"
 
 	"esign-gateway/dingtalk"
 	"esign-gateway/esign"
@@ -21,22 +20,27 @@ const (
 	StatusCancelled    = "CANCELLED"
 )
 
+// Corps manages a corp's relation with e签宝: the ISV's settings, the
+// authorization (consent page, cancellation), its status, organization
+// account, console and real-name pages.
+type Corps service
+
 // SetDeveloper is CreateDeveloper/CreateDevelopers: it stores the ISV's
 // settings for the corp (noticeUrl receives pushed events; redirectUrl is
-// where pages return). esign_1.0's GET carries no body, so both are optional.
-func (s *Service) SetDeveloper(ctx context.Context, req *dingtalk.DeveloperRequest) (bool, error) {
-	if err := s.checkURL("noticeUrl", req.NoticeURL); err != nil {
+// where pages return). Empty values leave the stored ones alone.
+func (s *Corps) SetDeveloper(ctx context.Context, noticeURL, redirectURL string) (bool, error) {
+	if err := s.checkURL("noticeUrl", noticeURL); err != nil {
 		return false, err
 	}
-	if err := s.checkURL("redirectUrl", req.RedirectURL); err != nil {
+	if err := s.checkURL("redirectUrl", redirectURL); err != nil {
 		return false, err
 	}
 	_, err := s.store.UpdateCorp(ctx, caller(ctx).CorpID, func(c *store.Corp) error {
-		if req.NoticeURL != "" {
-			c.NoticeURL = req.NoticeURL
+		if noticeURL != "" {
+			c.NoticeURL = noticeURL
 		}
-		if req.RedirectURL != "" {
-			c.RedirectURL = req.RedirectURL
+		if redirectURL != "" {
+			c.RedirectURL = redirectURL
 		}
 		c.UpdatedAt = s.nowMs()
 		return nil
@@ -46,23 +50,17 @@ func (s *Service) SetDeveloper(ctx context.Context, req *dingtalk.DeveloperReque
 
 // AuthURL is AuthUrl/GetAuthUrl: an authorization task whose pages open the
 // gateway's own consent page for the caller's corp.
-func (s *Service) AuthURL(ctx context.Context, req *dingtalk.RedirectRequest) (*dingtalk.PageURLs, error) {
-	if err := s.checkURL("redirectUrl", req.RedirectURL); err != nil {
+func (s *Corps) AuthURL(ctx context.Context, redirectURL string) (*dingtalk.PageURLs, error) {
+	if err := s.checkURL("redirectUrl", redirectURL); err != nil {
 		return nil, err
 	}
 	c := caller(ctx)
 	t := &store.Task{ID: newID("au"), CorpID: c.CorpID, AppKey: c.AppKey, Kind: store.KindAuth, FlowID: "consent",
-		RedirectURL: req.RedirectURL, CreatedAt: s.nowMs(), UpdatedAt: s.nowMs()}
+		RedirectURL: redirectURL, CreatedAt: s.nowMs(), UpdatedAt: s.nowMs()}
 	if err := s.store.CreateTask(ctx, t); err != nil {
 		return nil, storeError(err, nil)
 	}
 	return s.pageURLs("auth", t.ID), nil
-}
-
-// pageURLs are the PC and mobile addresses of one of the gateway's pages.
-func (s *Service) pageURLs(page, taskID string) *dingtalk.PageURLs {
-	u := s.cfg.PublicURL + "/pages/" + page + "/" + taskID
-	return &dingtalk.PageURLs{PCURL: u, MobileURL: u + "?client=mobile", TaskID: taskID}
 }
 
 // ConsentPage is what the consent page shows.
@@ -74,21 +72,21 @@ type ConsentPage struct {
 }
 
 // Consent returns the consent page's state for an authorization task.
-func (s *Service) Consent(ctx context.Context, taskID string) (*ConsentPage, error) {
+func (s *Corps) Consent(ctx context.Context, taskID string) (*ConsentPage, error) {
 	t, err := s.pageTask(ctx, taskID, store.KindAuth)
 	if err != nil {
 		return nil, err
 	}
 	corp, err := s.store.Corp(ctx, t.CorpID)
 	if err != nil {
-		return nil, storeError(err, errTaskNotFound)
+		return nil, storeError(err, dingtalk.ErrTaskNotFound)
 	}
 	return &ConsentPage{TaskID: t.ID, CorpID: t.CorpID, Authorized: corp.Authorized, RedirectURL: t.RedirectURL}, nil
 }
 
 // Authorize records the corp's consent: its e签宝 organization account is
 // created and the corp is marked authorized.
-func (s *Service) Authorize(ctx context.Context, taskID string) (*ConsentPage, error) {
+func (s *Corps) Authorize(ctx context.Context, taskID string) (*ConsentPage, error) {
 	t, err := s.pageTask(ctx, taskID, store.KindAuth)
 	if err != nil {
 		return nil, err
@@ -103,35 +101,17 @@ func (s *Service) Authorize(ctx context.Context, taskID string) (*ConsentPage, e
 	if err != nil {
 		return nil, storeError(err, nil)
 	}
-	s.corps.invalidate(t.CorpID)
-	_ = s.store.PublishCorpChange(ctx, t.CorpID)
-	if _, err := s.store.AppendLog(ctx, t.ID, logEntry("consent", logFinished, "企业已授权e签宝", s.nowMs(), "")); err != nil {
-		return nil, storeError(err, nil)
+	s.corpChanged(ctx, t.CorpID)
+	if err := s.appendLog(ctx, t.ID, logEntry("consent", logFinished, "企业已授权e签宝", s.nowMs(), "")); err != nil {
+		return nil, err
 	}
 	return &ConsentPage{TaskID: t.ID, CorpID: t.CorpID, Authorized: true, RedirectURL: t.RedirectURL}, nil
-}
-
-// pageTask finds the task behind one of the gateway's pages. Pages are
-// opened by browsers without a DingTalk token: the unguessable task id is
-// the capability.
-func (s *Service) pageTask(ctx context.Context, id string, kind store.TaskKind) (*store.Task, error) {
-	if !validID(id) {
-		return nil, errTaskNotFound
-	}
-	t, err := s.store.Task(ctx, id)
-	if err != nil {
-		return nil, storeError(err, errTaskNotFound)
-	}
-	if t.Kind != kind {
-		return nil, errTaskNotFound
-	}
-	return t, nil
 }
 
 // CancelAuth is CancelCorpAuth (both versions): the corp is marked
 // unauthorized and every token issued for it stops working at once, on
 // every replica (its epoch moves on and a change notice goes out).
-func (s *Service) CancelAuth(ctx context.Context) (*dingtalk.Result, error) {
+func (s *Corps) CancelAuth(ctx context.Context) (*dingtalk.Result, error) {
 	id := caller(ctx).CorpID
 	_, err := s.store.UpdateCorp(ctx, id, func(c *store.Corp) error {
 		c.Authorized = false
@@ -142,16 +122,21 @@ func (s *Service) CancelAuth(ctx context.Context) (*dingtalk.Result, error) {
 	if err != nil {
 		return nil, storeError(err, nil)
 	}
+	s.corpChanged(ctx, id)
+	return &dingtalk.Result{Result: true}, nil
+}
+
+// corpChanged drops this replica's view of a corp and tells the others.
+func (s *core) corpChanged(ctx context.Context, id string) {
 	s.corps.invalidate(id)
 	if err := s.store.PublishCorpChange(ctx, id); err != nil {
 		// Other replicas still drop their view within RevocationTTL.
 		s.log.Warn("corp change notice failed", "corp", id, "error", err)
 	}
-	return &dingtalk.Result{Result: true}, nil
 }
 
 // AppStatus is GetCropStatus/GetIsvStatus.
-func (s *Service) AppStatus(ctx context.Context) (*dingtalk.AppStatus, error) {
+func (s *Corps) AppStatus(ctx context.Context) (*dingtalk.AppStatus, error) {
 	corp, err := s.store.Corp(ctx, caller(ctx).CorpID)
 	if err != nil {
 		return nil, storeError(err, nil)
@@ -169,9 +154,9 @@ func (s *Service) AppStatus(ctx context.Context) (*dingtalk.AppStatus, error) {
 	return out, nil
 }
 
-// CorpInfo is CorpInfo/GetCorpInfo: the corp's e签宝 organization name and
+// Info is CorpInfo/GetCorpInfo: the corp's e签宝 organization name and
 // real-name state (GET /v3/organizations/identity-info).
-func (s *Service) CorpInfo(ctx context.Context) (name string, realName bool, err error) {
+func (s *Corps) Info(ctx context.Context) (name string, realName bool, err error) {
 	corpID, err := s.authorizedCorp(ctx)
 	if err != nil {
 		return "", false, err
@@ -193,9 +178,9 @@ func (s *Service) CorpInfo(ctx context.Context) (name string, realName bool, err
 	return name, info.RealnameStatus == 1, nil
 }
 
-// CorpConsole is CorpConsole/GetCorpConsole: the e签宝 console address of
-// the corp's organization.
-func (s *Service) CorpConsole(ctx context.Context) (string, error) {
+// Console is CorpConsole/GetCorpConsole: the e签宝 console address of the
+// corp's organization.
+func (s *Corps) Console(ctx context.Context) (string, error) {
 	corpID, err := s.authorizedCorp(ctx)
 	if err != nil {
 		return "", err
@@ -211,115 +196,35 @@ func (s *Service) CorpConsole(ctx context.Context) (string, error) {
 	return c.URL, nil
 }
 
-// UserInfo is GetUserInfo (both versions): the user's e签宝 account (created
-// on first use) and its real-name state (GET /v3/persons/identity-info).
-func (s *Service) UserInfo(ctx context.Context, userID string) (name string, realName bool, err error) {
-	corpID, err := s.authorizedCorp(ctx)
-	if err != nil {
-		return "", false, err
-	}
-	if userID == "" {
-		return "", false, dingtalk.Field("userId")
-	}
-	u, err := s.ensureUser(ctx, corpID, userID, "")
-	if err != nil {
-		return "", false, err
-	}
-	info, err := s.esign.PersonIdentity(ctx, u.AccountID)
-	if err != nil {
-		return "", false, s.upstreamError("person_identity", err)
-	}
-	name = info.PsnName
-	if name == "" {
-		if name, err = s.personName(ctx, u.AccountID); err != nil {
-			return "", false, err
-		}
-	}
-	return name, info.RealnameStatus == 1, nil
-}
-
-// CorpRealnameURL is GetCorpRealnameUrl/CorpRealname: an e签宝 org identity
-// flow (POST /v2/identity/auth/web/{orgId}/orgIdentityUrl) with the user as
+// RealnameURL is GetCorpRealnameUrl/CorpRealname: an e签宝 org identity flow
+// (POST /v2/identity/auth/web/{orgId}/orgIdentityUrl) with the user as
 // agent, and a task for it.
-func (s *Service) CorpRealnameURL(ctx context.Context, req *dingtalk.UserPageRequest) (*dingtalk.PageURLs, error) {
-	if err := req.Validate(); err != nil {
-		return nil, err
-	}
-	if err := s.checkURL("redirectUrl", req.RedirectURL); err != nil {
-		return nil, err
-	}
-	corpID, err := s.authorizedCorp(ctx)
-	if err != nil {
-		return nil, err
-	}
-	orgID, err := s.ensureOrg(ctx, corpID)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.ensureUser(ctx, corpID, req.UserID, "")
-	if err != nil {
-		return nil, err
-	}
-	id := newID("rn")
-	res, err := s.esign.OrgIdentityURL(ctx, orgID, &esign.OrgIdentityRequest{AgentAccountID: u.AccountID,
-		ContextInfo: esign.IdentityContext{ContextID: id, NotifyURL: s.CallbackURL(), RedirectURL: s.redirectOr(ctx, req.RedirectURL), Origin: "BROWSER"}})
-	if err != nil {
-		return nil, s.upstreamError("org_identity_url", err)
-	}
-	return s.identityTask(ctx, id, store.KindCorpRealname, req.UserID, res)
+func (s *Corps) RealnameURL(ctx context.Context, userID, redirectURL string) (*dingtalk.PageURLs, error) {
+	return s.identityFlow(ctx, store.KindCorpRealname, userID, redirectURL,
+		func(id, corpID string, u *store.User) (*esign.IdentityURL, error) {
+			orgID, err := s.ensureOrg(ctx, corpID)
+			if err != nil {
+				return nil, err
+			}
+			res, err := s.esign.OrgIdentityURL(ctx, orgID, &esign.OrgIdentityRequest{AgentAccountID: u.AccountID,
+				ContextInfo: s.identityContext(ctx, id, redirectURL)})
+			return res, s.upstreamError("org_identity_url", err)
+		})
 }
 
-// UserRealnameURL is GetUserRealnameUrl/UsersRealname: an e签宝 person
-// identity flow (POST /v2/identity/auth/web/{accountId}/indivIdentityUrl).
-func (s *Service) UserRealnameURL(ctx context.Context, req *dingtalk.UserPageRequest) (*dingtalk.PageURLs, error) {
-	if err := req.Validate(); err != nil {
-		return nil, err
+// pageTask finds the task behind one of the gateway's pages. Pages are
+// opened by browsers without a DingTalk token: the unguessable task id is
+// the capability.
+func (s *core) pageTask(ctx context.Context, id string, kind store.TaskKind) (*store.Task, error) {
+	if !validID(id) {
+		return nil, dingtalk.ErrTaskNotFound
 	}
-	if err := s.checkURL("redirectUrl", req.RedirectURL); err != nil {
-		return nil, err
-	}
-	corpID, err := s.authorizedCorp(ctx)
+	t, err := s.store.Task(ctx, id)
 	if err != nil {
-		return nil, err
+		return nil, storeError(err, dingtalk.ErrTaskNotFound)
 	}
-	u, err := s.ensureUser(ctx, corpID, req.UserID, "")
-	if err != nil {
-		return nil, err
+	if t.Kind != kind {
+		return nil, dingtalk.ErrTaskNotFound
 	}
-	id := newID("rn")
-	res, err := s.esign.IndivIdentityURL(ctx, u.AccountID, &esign.IndivIdentityRequest{
-		ContextInfo: esign.IdentityContext{ContextID: id, NotifyURL: s.CallbackURL(), RedirectURL: s.redirectOr(ctx, req.RedirectURL), Origin: "BROWSER"}})
-	if err != nil {
-		return nil, s.upstreamError("indiv_identity_url", err)
-	}
-	return s.identityTask(ctx, id, store.KindUserRealname, req.UserID, res)
+	return t, nil
 }
-
-func (s *Service) identityTask(ctx context.Context, id string, kind store.TaskKind, userID string, res *esign.IdentityURL) (*dingtalk.PageURLs, error) {
-	c := caller(ctx)
-	t := &store.Task{ID: id, CorpID: c.CorpID, AppKey: c.AppKey, Kind: kind, FlowID: res.FlowID, UserID: userID,
-		CreatedAt: s.nowMs(), UpdatedAt: s.nowMs()}
-	if err := s.store.CreateTask(context.WithoutCancel(ctx), t); err != nil {
-		return nil, storeError(err, nil)
-	}
-	mobile := res.ShortLink
-	if mobile == "" {
-		mobile = res.URL
-	}
-	return &dingtalk.PageURLs{PCURL: res.URL, MobileURL: mobile, TaskID: id}, nil
-}
-
-// redirectOr returns redirect, or else the corp's developer redirectUrl, or
-// else the gateway's own done page (e签宝 requires one).
-func (s *Service) redirectOr(ctx context.Context, redirect string) string {
-	if redirect != "" {
-		return redirect
-	}
-	if corp, err := s.store.Corp(ctx, caller(ctx).CorpID); err == nil && corp.RedirectURL != "" {
-		return corp.RedirectURL
-	}
-	return s.cfg.PublicURL + "/pages/done"
-}
-
-// BoolString renders a bool the way esign_2.0's string fields want it.
-func BoolString(b bool) string { return strconv.FormatBool(b) }

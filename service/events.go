@@ -54,9 +54,9 @@ func eventID(taskID, logKey string) string {
 	return "ev" + hex.EncodeToString(sum[:16])
 }
 
-// pushChange puts the event for log entry e of task t into the outbox;
+// queueEvent puts the event for log entry e of task t into the outbox;
 // status is the task's flowStatus after the change.
-func (s *Service) pushChange(ctx context.Context, t *store.Task, e store.LogEntry, status int, extra func(*PushEvent)) error {
+func (s *core) queueEvent(ctx context.Context, t *store.Task, e store.LogEntry, status int, extra func(*PushEvent)) error {
 	ev := PushEvent{EventType: EventFlowUpdate, EventID: eventID(t.ID, e.Key), CorpID: t.CorpID, TaskID: t.ID,
 		FlowID: t.FlowID, FlowStatus: status, LogType: e.LogType, OperateDescription: e.Description,
 		OperatorAccountName: e.OperatorName, OperateTime: e.OperateTime}
@@ -72,7 +72,7 @@ func (s *Service) pushChange(ctx context.Context, t *store.Task, e store.LogEntr
 		return storeError(err, nil)
 	}
 	select {
-	case s.outbox.wake <- struct{}{}:
+	case s.pusher.wake <- struct{}{}:
 	default:
 	}
 	return nil

@@ -10,14 +10,13 @@ import (
 	"esign-gateway/service/store"
 )
 
+// Files keeps the corp's uploaded files at e签宝.
+type Files service
+
 // UploadURL is GetUploadUrl/GetFileUploadUrl: an e签宝 upload address
 // (POST /v1/files/getUploadUrl) for a file that then belongs to the caller's
 // corp. The client PUTs the bytes to uploadUrl itself, as with DingTalk.
-// validate is the version's own check (esign_1.0 also requires convert2Pdf).
-func (s *Service) UploadURL(ctx context.Context, req *dingtalk.UploadURLRequest, validate func() error) (*dingtalk.UploadURL, error) {
-	if err := validate(); err != nil {
-		return nil, err
-	}
+func (s *Files) UploadURL(ctx context.Context, req *dingtalk.UploadURLRequest) (*dingtalk.UploadURL, error) {
 	if strings.ContainsAny(req.FileName, `/\:*"<>|?`) || path.Ext(req.FileName) == "" || len(req.FileName) > 200 {
 		return nil, dingtalk.ErrInvalidParam.Msg("参数错误:fileName需带扩展名且不能包含/\\:*\"<>|?")
 	}
@@ -38,9 +37,9 @@ func (s *Service) UploadURL(ctx context.Context, req *dingtalk.UploadURLRequest,
 	return &dingtalk.UploadURL{FileID: up.FileID, UploadURL: up.UploadURL}, nil
 }
 
-// FileInfo is GetFile/GetFileInfo: GET /v1/files/{fileId} for a file of the
+// Info is GetFile/GetFileInfo: GET /v1/files/{fileId} for a file of the
 // caller's corp.
-func (s *Service) FileInfo(ctx context.Context, fileID string) (*dingtalk.FileInfo, error) {
+func (s *Files) Info(ctx context.Context, fileID string) (*dingtalk.FileInfo, error) {
 	if !validID(fileID) {
 		return nil, dingtalk.Field("fileId")
 	}
@@ -56,16 +55,16 @@ func (s *Service) FileInfo(ctx context.Context, fileID string) (*dingtalk.FileIn
 
 // ownFile checks that a file belongs to corpID; another corp's file is
 // reported exactly like a missing one.
-func (s *Service) ownFile(ctx context.Context, corpID, fileID string) error {
+func (s *core) ownFile(ctx context.Context, corpID, fileID string) error {
 	if !validID(fileID) {
-		return errFileNotFound
+		return dingtalk.ErrFileNotFound
 	}
 	f, err := s.store.File(ctx, fileID)
 	if err != nil {
-		return storeError(err, errFileNotFound)
+		return storeError(err, dingtalk.ErrFileNotFound)
 	}
 	if f.CorpID != corpID {
-		return errFileNotFound
+		return dingtalk.ErrFileNotFound
 	}
 	return nil
 }

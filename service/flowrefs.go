@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 
+	"esign-gateway/dingtalk"
 	"esign-gateway/esign"
 	"esign-gateway/service/store"
 )
@@ -62,7 +63,7 @@ func (r *flowRefs) remember(t *store.Task) {
 // the three reads run at once, so the store round trip adds no latency;
 // otherwise the task comes first. Either way the caller's corp is checked
 // before e签宝 is asked anything.
-func (s *Service) flowState(ctx context.Context, taskID string) (*store.Task, []store.LogEntry, *esign.Flow, []esign.Signer, error) {
+func (s *core) flowState(ctx context.Context, taskID string) (*store.Task, []store.LogEntry, *esign.Flow, []esign.Signer, error) {
 	ref, known := s.refs.get(taskID)
 	if !known {
 		t, logs, err := s.taskAndLogs(ctx, taskID, flowKinds...)
@@ -73,7 +74,7 @@ func (s *Service) flowState(ctx context.Context, taskID string) (*store.Task, []
 		return t, logs, flow, signers, err
 	}
 	if ref.corp != caller(ctx).CorpID || !kindIn(ref.kind, flowKinds) {
-		return nil, nil, nil, nil, errTaskNotFound
+		return nil, nil, nil, nil, dingtalk.ErrTaskNotFound
 	}
 	var (
 		t    *store.Task

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"slices"
 
 	"esign-gateway/dingtalk"
 	"esign-gateway/service/store"
@@ -14,27 +15,24 @@ import (
 // counterpart for DingTalk's channel orders, so each corp's quota is bought
 // through these actions and used by CreateProcess (README, OpenAPI).
 
-// ChannelOrder is ChannelOrder/ChannelOrders (分润模式). validate is the
-// version's own check (their required fields differ).
-func (s *Service) ChannelOrder(ctx context.Context, req *dingtalk.ChannelOrderRequest, validate func() error) (*dingtalk.OrderID, error) {
-	if err := validate(); err != nil {
-		return nil, err
-	}
+// Orders keeps the resale ledger: orders bought per corp and the quota
+// they give.
+type Orders service
+
+// Channel is ChannelOrder/ChannelOrders (分润模式).
+func (s *Orders) Channel(ctx context.Context, req *dingtalk.ChannelOrderRequest) (*dingtalk.OrderID, error) {
 	return s.placeOrder(ctx, "channel", req.OrderID, *req.Quantity, req)
 }
 
-// ResaleOrder is OrderResale/ResaleOrder (底价结算模式).
-func (s *Service) ResaleOrder(ctx context.Context, req *dingtalk.ResaleOrderRequest, validate func() error) (*dingtalk.OrderID, error) {
-	if err := validate(); err != nil {
-		return nil, err
-	}
+// Resale is OrderResale/ResaleOrder (底价结算模式).
+func (s *Orders) Resale(ctx context.Context, req *dingtalk.ResaleOrderRequest) (*dingtalk.OrderID, error) {
 	return s.placeOrder(ctx, "resale", req.OrderID, *req.Quantity, req)
 }
 
 // placeOrder records an order once per orderId: the same body again gets
 // the same esignOrderId; a different body under the same orderId is a 409
 // duplicateClientToken, as DingTalk answers an idempotency-key reuse.
-func (s *Service) placeOrder(ctx context.Context, kind, orderID string, qty int64, body any) (*dingtalk.OrderID, error) {
+func (s *core) placeOrder(ctx context.Context, kind, orderID string, qty int64, body any) (*dingtalk.OrderID, error) {
 	if !validID(orderID) {
 		return nil, dingtalk.Field("orderId")
 	}
@@ -56,7 +54,7 @@ func (s *Service) placeOrder(ctx context.Context, kind, orderID string, qty int6
 }
 
 // Margin is ContractMargin/GetContractMargin: quota bought minus used.
-func (s *Service) Margin(ctx context.Context) (*dingtalk.Margin, error) {
+func (s *Orders) Margin(ctx context.Context) (*dingtalk.Margin, error) {
 	q, err := s.store.Quota(ctx, caller(ctx).CorpID)
 	if err != nil {
 		return nil, storeError(err, nil)
@@ -66,4 +64,22 @@ func (s *Service) Margin(ctx context.Context) (*dingtalk.Margin, error) {
 		m = 0
 	}
 	return &dingtalk.Margin{Margin: m}, nil
+}
+
+// seedQuota gives a corp the configured starting quota once (an order of
+// its own in the ledger, so it is idempotent across replicas and restarts).
+func (s *core) seedQuota(ctx context.Context, app *App, corpID string) error {
+	if s.cfg.InitialQuota <= 0 || !slices.Contains(app.Corps, corpID) {
+		return nil
+	}
+	if _, done := s.seeded.Load(corpID); done {
+		return nil
+	}
+	_, _, err := s.store.PlaceOrder(ctx, &store.Order{CorpID: corpID, OrderID: "gateway-initial-quota", Kind: "grant",
+		BodyHash: "initial", EsignOrderID: "initial", Quantity: s.cfg.InitialQuota, CreatedAt: s.nowMs()})
+	if err != nil {
+		return storeError(err, nil)
+	}
+	s.seeded.Store(corpID, struct{}{})
+	return nil
 }

@@ -31,14 +31,17 @@ const (
 	pushMaxWait = 5 * time.Minute
 )
 
-// outbox is the pusher's process-local state; the events themselves live
+// Outbox delivers the events queued for ISVs.
+type Outbox service
+
+// pusher is the outbox's process-local state; the events themselves live
 // in the store.
-type outbox struct {
+type pusher struct {
 	wake   chan struct{} // nudged on every enqueue by this process
 	client *http.Client
 }
 
-func newOutbox(allowPrivate bool) *outbox {
+func newPusher(allowPrivate bool) *pusher {
 	tr := &http.Transport{
 		DialContext:         PublicOnlyDialer(allowPrivate).DialContext,
 		Proxy:               nil, // the dialer must see the real target, not a proxy
@@ -46,18 +49,18 @@ func newOutbox(allowPrivate bool) *outbox {
 		IdleConnTimeout:     90 * time.Second,
 		TLSHandshakeTimeout: pushTimeout,
 	}
-	return &outbox{wake: make(chan struct{}, 1), client: &http.Client{Transport: tr, Timeout: pushTimeout,
+	return &pusher{wake: make(chan struct{}, 1), client: &http.Client{Transport: tr, Timeout: pushTimeout,
 		// A redirect is a failed delivery, not a new target chosen by the receiver.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
-// RunOutbox delivers queued events to the ISVs' noticeUrls until ctx is
+// Run delivers queued events to the ISVs' noticeUrls until ctx is
 // done: it claims due events (one head per task, so a task's events arrive
 // in order; leases keep replicas from pushing the same event), pushes them
 // concurrently, and acknowledges or reschedules each. It wakes on every
-// local enqueue and otherwise polls every Config.OutboxPoll.
-func (s *Service) RunOutbox(ctx context.Context) {
-	tick := time.NewTicker(s.cfg.OutboxPoll)
+// local enqueue and otherwise polls every Config.Outbox.Poll.
+func (s *Outbox) Run(ctx context.Context) {
+	tick := time.NewTicker(s.cfg.Outbox.Poll)
 	defer tick.Stop()
 	for {
 		// After a non-empty batch look again at once: acknowledging an event
@@ -69,13 +72,13 @@ func (s *Service) RunOutbox(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
-		case <-s.outbox.wake:
+		case <-s.pusher.wake:
 		}
 	}
 }
 
 // pushBatch claims and pushes one batch and reports how many it claimed.
-func (s *Service) pushBatch(ctx context.Context) int {
+func (s *core) pushBatch(ctx context.Context) int {
 	evs, err := s.store.Claim(ctx, s.now(), outboxLease, outboxBatch)
 	if err != nil {
 		if ctx.Err() == nil {
@@ -93,10 +96,10 @@ func (s *Service) pushBatch(ctx context.Context) int {
 }
 
 // push delivers one event and acknowledges or reschedules it.
-func (s *Service) push(ctx context.Context, ev *store.Event) {
+func (s *core) push(ctx context.Context, ev *store.Event) {
 	outcome, err := s.deliver(ctx, ev)
-	if s.cfg.OnPush != nil {
-		s.cfg.OnPush(outcome)
+	if s.cfg.Outbox.OnPush != nil {
+		s.cfg.Outbox.OnPush(outcome)
 	}
 	// The store must learn the outcome even while shutting down.
 	wctx := context.WithoutCancel(ctx)
@@ -121,7 +124,7 @@ func (s *Service) push(ctx context.Context, ev *store.Event) {
 // deliver POSTs ev, sealed with the app's event keys, to the corp's
 // noticeUrl: {"encrypt":…} with msg_signature, timestamp and nonce in the
 // query. Any 2xx acknowledges it.
-func (s *Service) deliver(ctx context.Context, ev *store.Event) (string, error) {
+func (s *core) deliver(ctx context.Context, ev *store.Event) (string, error) {
 	corp, err := s.store.Corp(ctx, ev.CorpID)
 	if err != nil {
 		return "failed", fmt.Errorf("corp: %w", err)
@@ -159,7 +162,7 @@ func (s *Service) deliver(ctx context.Context, ev *store.Event) (string, error) 
 		return "failed", errors.New("noticeUrl is not usable")
 	}
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := s.outbox.client.Do(req)
+	resp, err := s.pusher.client.Do(req)
 	if err != nil {
 		var ue *url.Error
 		if errors.As(err, &ue) {
@@ -177,7 +180,7 @@ func (s *Service) deliver(ctx context.Context, ev *store.Event) (string, error) 
 
 // eventApp is the app whose event keys seal an event: the task's app, or
 // else the corp's (tasks bound by an operator have none).
-func (s *Service) eventApp(keys ...string) *App {
+func (s *core) eventApp(keys ...string) *App {
 	for _, k := range keys {
 		if a := s.apps[k]; a != nil && a.EventToken != "" && a.EventAESKey != "" {
 			return a
@@ -204,9 +207,9 @@ func newNonce() string {
 	return hex.EncodeToString(b[:])
 }
 
-// OutboxStats is the outbox's depth and the age of its oldest event, for
-// the admin page.
-func (s *Service) OutboxStats(ctx context.Context) (store.OutboxStats, error) {
+// Stats is the outbox's depth and the age of its oldest event, for the
+// status page and metrics.
+func (s *Outbox) Stats(ctx context.Context) (store.OutboxStats, error) {
 	st, err := s.store.OutboxStats(ctx, s.now())
 	return st, storeError(err, nil)
 }

@@ -10,27 +10,52 @@ import (
 	"esign-gateway/service/store"
 )
 
+// Process starts sign flows: at once (CreateProcess) or through the
+// gateway's start page (GetProcessStartUrl, ProcessStart).
+type Process service
+
 // Participant account types DingTalk uses.
 const (
 	accountDingUser  = "DING_USER"
 	accountOuterUser = "OUTER_USER"
 )
 
-// CreateProcess is esign_2.0 CreateProcess: it ensures e签宝 accounts for
-// the initiator and participants, uses one contract of the corp's quota,
-// stores the task, creates the flow with createFlowOneStep (started at once,
+// plan is a flow to create, from CreateProcess or a start page request.
+type plan struct {
+	title, initiator, redirectURL string
+	signEnd                       int64
+	source                        *dingtalk.SourceInfo
+	files                         []dingtalk.StartFile
+	signers                       []planSigner
+	ccs                           []dingtalk.Party
+}
+
+// planSigner is a participant with what it signs and where.
+type planSigner struct {
+	dingtalk.Party
+	requirements string
+	order        *int64
+	positions    []dingtalk.SignPos
+}
+
+// Create is esign_2.0 CreateProcess: it ensures e签宝 accounts for the
+// initiator and participants, uses one contract of the corp's quota, stores
+// the task, creates the flow with createFlowOneStep (started at once,
 // archived automatically, callbacks to the gateway), and only then hands out
 // the task id. A crash after the task is stored and before the flow id is
 // recorded leaves a pending task that no client ever saw.
-func (s *Service) CreateProcess(ctx context.Context, req *dingtalk.ProcessRequest) (*dingtalk.TaskID, error) {
-	if err := req.ValidateCreate(); err != nil {
-		return nil, err
+func (s *Process) Create(ctx context.Context, req *dingtalk.CreateRequest) (*dingtalk.TaskID, error) {
+	p := &plan{title: req.TaskName, initiator: req.InitiatorUserID, redirectURL: req.RedirectURL, source: req.SourceInfo, ccs: req.Ccs}
+	if req.SignEndTime != nil && *req.SignEndTime > 0 {
+		p.signEnd = *req.SignEndTime
 	}
-	// e签宝 sends the signer's browser there once the flow is signed.
-	if err := s.checkURL("redirectUrl", req.RedirectURL); err != nil {
-		return nil, err
+	for _, f := range req.Files {
+		p.files = append(p.files, f.StartFile)
 	}
-	t, err := s.prepareFlow(ctx, req, store.KindSignFlow, true)
+	for _, x := range req.Participants {
+		p.signers = append(p.signers, planSigner{Party: x.Party, requirements: x.SignRequirements, order: x.SignOrder, positions: x.SignPosList})
+	}
+	t, err := s.prepareFlow(ctx, p, store.KindSignFlow, true)
 	if err != nil {
 		return nil, err
 	}
@@ -39,12 +64,16 @@ func (s *Service) CreateProcess(ctx context.Context, req *dingtalk.ProcessReques
 
 // prepareFlow does the work CreateProcess and the start pages share: quota,
 // accounts, a durable task, and the upstream flow (started when start).
-func (s *Service) prepareFlow(ctx context.Context, req *dingtalk.ProcessRequest, kind store.TaskKind, start bool) (*store.Task, error) {
+func (s *core) prepareFlow(ctx context.Context, p *plan, kind store.TaskKind, start bool) (*store.Task, error) {
+	// e签宝 sends the signer's browser there once the flow is signed.
+	if err := s.checkURL("redirectUrl", p.redirectURL); err != nil {
+		return nil, err
+	}
 	corpID, err := s.authorizedCorp(ctx)
 	if err != nil {
 		return nil, err
 	}
-	for i, f := range req.Files {
+	for i, f := range p.files {
 		if err := s.ownFile(ctx, corpID, f.FileID); err != nil {
 			return nil, dingtalk.ErrInvalidParam.Msg("参数错误:files[%d].fileId不存在", i).Wrap(err)
 		}
@@ -53,25 +82,25 @@ func (s *Service) prepareFlow(ctx context.Context, req *dingtalk.ProcessRequest,
 	if err != nil {
 		return nil, err
 	}
-	initiator, err := s.ensureUser(ctx, corpID, req.InitiatorUserID, initiatorName(req))
+	initiator, err := s.ensureUser(ctx, corpID, p.initiator, p.initiatorName())
 	if err != nil {
 		return nil, err
 	}
-	signers, parts, err := s.flowSigners(ctx, corpID, orgID, req)
+	signers, parts, err := s.flowSigners(ctx, corpID, orgID, p)
 	if err != nil {
 		return nil, err
 	}
 	if err := s.store.UseQuota(ctx, corpID, 1); err != nil {
 		if err == store.ErrNoQuota {
-			return nil, errNoQuota
+			return nil, dingtalk.ErrNoQuota
 		}
 		return nil, storeError(err, nil)
 	}
 	t := &store.Task{ID: newID("tk"), CorpID: corpID, AppKey: caller(ctx).AppKey, Kind: kind,
-		Title: taskTitle(req), InitiatorUserID: req.InitiatorUserID, InitiatorAccountID: initiator.AccountID,
-		InitiatorOrgID: orgID, InstanceID: instanceOf(req.SourceInfo), RedirectURL: req.RedirectURL,
+		Title: p.taskTitle(), InitiatorUserID: p.initiator, InitiatorAccountID: initiator.AccountID,
+		InitiatorOrgID: orgID, InstanceID: instanceOf(p.source), RedirectURL: p.redirectURL,
 		Participants: parts, CreatedAt: s.nowMs(), UpdatedAt: s.nowMs()}
-	for _, f := range req.Files {
+	for _, f := range p.files {
 		t.Files = append(t.Files, store.TaskFile{FileID: f.FileID, FileName: f.FileName})
 	}
 	if err := s.store.CreateTask(ctx, t); err != nil {
@@ -80,19 +109,16 @@ func (s *Service) prepareFlow(ctx context.Context, req *dingtalk.ProcessRequest,
 	}
 	one := &esign.CreateFlowOneStepRequest{
 		FlowInfo: esign.OneStepFlowInfo{BusinessScene: t.Title, AutoArchive: true, AutoInitiate: start,
-			InitiatorAccountID: initiator.AccountID, InitiatorAuthorizedAccountID: orgID,
-			FlowConfigInfo: esign.FlowConfigInfo{NoticeDeveloperURL: s.CallbackURL(), NoticeType: "", RedirectURL: req.RedirectURL}},
+			InitiatorAccountID: initiator.AccountID, InitiatorAuthorizedAccountID: orgID, SignValidity: p.signEnd,
+			FlowConfigInfo: esign.FlowConfigInfo{NoticeDeveloperURL: s.CallbackURL(), RedirectURL: p.redirectURL}},
 		Signers: signers,
 	}
-	if req.SignEndTime != nil && *req.SignEndTime > 0 {
-		one.FlowInfo.SignValidity = *req.SignEndTime
-	}
-	for _, f := range req.Files {
+	for _, f := range p.files {
 		one.Docs = append(one.Docs, esign.OneStepDoc{FileID: f.FileID, FileName: f.FileName})
 	}
-	for _, p := range parts {
-		if p.Role == "cc" {
-			one.Copiers = append(one.Copiers, esign.Copier{CopierAccountID: p.AccountID, CopierIdentityAccountType: 0})
+	for _, x := range parts {
+		if x.Role == "cc" {
+			one.Copiers = append(one.Copiers, esign.Copier{CopierAccountID: x.AccountID, CopierIdentityAccountType: 0})
 		}
 	}
 	flowID, err := s.esign.CreateFlowOneStep(ctx, one)
@@ -111,40 +137,41 @@ func (s *Service) prepareFlow(ctx context.Context, req *dingtalk.ProcessRequest,
 		t.FlowID, t.Status, t.UpdatedAt = flowID, status, s.nowMs()
 		return nil
 	})
+	s.cache.drop(t.ID)
 	if err != nil {
 		return nil, storeError(err, nil)
 	}
-	if _, err := s.store.AppendLog(wctx, t.ID, logEntry("created", logCreated, "发起签署流程："+t.Title, t.CreatedAt, initiator.Name)); err != nil {
-		return nil, storeError(err, nil)
+	if err := s.appendLog(wctx, t.ID, logEntry("created", logCreated, "发起签署流程："+t.Title, t.CreatedAt, initiator.Name)); err != nil {
+		return nil, err
 	}
 	return t, nil
 }
 
-// flowSigners makes e签宝 signers and copiers from the request's parties.
+// flowSigners makes e签宝 signers and copiers from the plan's parties.
 // signRequirements "1" means the corp's seal (signing for the organization),
 // "2" a personal signature; both may be given ("1,2").
-func (s *Service) flowSigners(ctx context.Context, corpID, orgID string, req *dingtalk.ProcessRequest) ([]esign.OneStepSigner, []store.Participant, error) {
+func (s *core) flowSigners(ctx context.Context, corpID, orgID string, p *plan) ([]esign.OneStepSigner, []store.Participant, error) {
 	var signers []esign.OneStepSigner
 	var parts []store.Participant
-	for i, p := range req.Participants {
-		u, err := s.partyAccount(ctx, corpID, p)
+	for _, x := range p.signers {
+		u, err := s.partyAccount(ctx, corpID, x.Party)
 		if err != nil {
 			return nil, nil, err
 		}
-		org := strings.Contains(p.SignRequirements, "1")
-		sg := esign.OneStepSigner{SignerAccount: esign.SignerAccount{SignerAccountID: u.AccountID}, ThirdOrderNo: p.UserID}
-		if p.SignOrder != nil {
-			sg.SignOrder = int(*p.SignOrder)
+		org := strings.Contains(x.requirements, "1")
+		sg := esign.OneStepSigner{SignerAccount: esign.SignerAccount{SignerAccountID: u.AccountID}, ThirdOrderNo: x.UserID}
+		if x.order != nil {
+			sg.SignOrder = int(*x.order)
 		}
 		if org {
 			sg.SignerAccount.AuthorizedAccountID = orgID
 		}
-		for _, f := range req.Files {
+		for _, f := range p.files {
 			field := esign.SignField{FileID: f.FileID, SignType: 1, PosBean: &esign.PosBean{PosPage: "1", PosX: 200, PosY: 200}}
 			if org {
 				field.ActorIndentityType = 2
 			}
-			for _, pos := range p.SignPosList {
+			for _, pos := range x.positions {
 				if pos.FileID == f.FileID {
 					field.PosBean = &esign.PosBean{PosPage: nonEmpty(pos.Page, "1")}
 					if pos.X != nil {
@@ -161,22 +188,46 @@ func (s *Service) flowSigners(ctx context.Context, corpID, orgID string, req *di
 			sg.Signfields = append(sg.Signfields, field)
 		}
 		signers = append(signers, sg)
-		parts = append(parts, store.Participant{UserID: p.UserID, AccountID: u.AccountID, Name: u.Name, OrgName: p.OrgName, Role: "signer"})
-		_ = i
+		parts = append(parts, store.Participant{UserID: x.UserID, AccountID: u.AccountID, Name: u.Name, OrgName: x.OrgName, Role: "signer"})
 	}
-	for _, p := range req.Ccs {
-		u, err := s.partyAccount(ctx, corpID, p)
+	for _, x := range p.ccs {
+		u, err := s.partyAccount(ctx, corpID, x)
 		if err != nil {
 			return nil, nil, err
 		}
-		parts = append(parts, store.Participant{UserID: p.UserID, AccountID: u.AccountID, Name: u.Name, OrgName: p.OrgName, Role: "cc"})
+		parts = append(parts, store.Participant{UserID: x.UserID, AccountID: u.AccountID, Name: u.Name, OrgName: x.OrgName, Role: "cc"})
 	}
 	return signers, parts, nil
 }
 
+// initiatorName is the initiator's name when the plan names them as a party.
+func (p *plan) initiatorName() string {
+	for _, x := range p.signers {
+		if x.UserID == p.initiator && x.AccountName != "" {
+			return x.AccountName
+		}
+	}
+	for _, x := range p.ccs {
+		if x.UserID == p.initiator && x.AccountName != "" {
+			return x.AccountName
+		}
+	}
+	return ""
+}
+
+func (p *plan) taskTitle() string {
+	if p.title != "" {
+		return p.title
+	}
+	if len(p.files) > 0 {
+		return p.files[0].FileName
+	}
+	return "签署流程"
+}
+
 // partyAccount finds or creates the e签宝 account of a participant: a corp
 // user by userId, an outside person by account (mobile or e-mail).
-func (s *Service) partyAccount(ctx context.Context, corpID string, p dingtalk.Party) (*store.User, error) {
+func (s *core) partyAccount(ctx context.Context, corpID string, p dingtalk.Party) (*store.User, error) {
 	if p.UserID != "" {
 		return s.ensureUser(ctx, corpID, p.UserID, p.AccountName)
 	}
@@ -198,26 +249,6 @@ func sanitize(v string) string {
 		out = out[:58]
 	}
 	return out
-}
-
-// initiatorName is the initiator's name when the request names them as a party.
-func initiatorName(req *dingtalk.ProcessRequest) string {
-	for _, p := range append(append([]dingtalk.Party{}, req.Participants...), req.Ccs...) {
-		if p.UserID == req.InitiatorUserID && p.AccountName != "" {
-			return p.AccountName
-		}
-	}
-	return ""
-}
-
-func taskTitle(req *dingtalk.ProcessRequest) string {
-	if req.TaskName != "" {
-		return req.TaskName
-	}
-	if len(req.Files) > 0 {
-		return req.Files[0].FileName
-	}
-	return "签署流程"
 }
 
 // instanceOf finds the DingTalk approval instance a flow comes from: the
@@ -254,6 +285,3 @@ func fragmentQuery(f string) string {
 	}
 	return ""
 }
-
-// CallbackURL is where e签宝 sends this gateway's flow callbacks.
-func (s *Service) CallbackURL() string { return s.cfg.PublicURL + s.cfg.CallbackPath }

@@ -10,112 +10,131 @@ import (
 
 	"esign-gateway/dingtalk"
 	"esign-gateway/esign"
-	"esign-gateway/service/store"
 )
 
-// App types (dingtalk.apps[].type).
-const (
-	AppISVEnterprise = "isv_enterprise"
-	AppInternal      = "internal"
-	AppISVPersonal   = "isv_personal"
-	// appSuite marks a suite (ISV) token: it acts for no corp.
-	appSuite = "suite"
-)
+// DefaultCallbackPath is where e签宝 callbacks arrive unless configured.
+const DefaultCallbackPath = "/esign/callback"
 
-// App is a DingTalk application allowed to call the gateway.
-type App struct {
-	Key    string   `mapstructure:"key"`
-	Secret string   `mapstructure:"secret"`
-	Type   string   `mapstructure:"type"`
-	CorpID string   `mapstructure:"corp_id"` // internal apps: their own corp
-	Corps  []string `mapstructure:"corps"`   // isv_enterprise: corps already authorized; empty means any corp may get a token
-	Scopes []string `mapstructure:"scopes"`
-	// EventToken and EventAESKey sign and encrypt the events pushed to the
-	// app's noticeUrl (DingTalk's event-subscription crypto).
-	EventToken  string `mapstructure:"event_token"`
-	EventAESKey string `mapstructure:"event_aes_key"`
-}
-
-// Config configures the Service. Zero values mean the documented defaults.
+// Config configures the services. Zero values mean the documented defaults.
 type Config struct {
-	// PublicURL is where clients and e签宝 reach the gateway (pages, callbacks).
+	// PublicURL is where clients and e签宝 reach the gateway (pages,
+	// callbacks). Required.
 	PublicURL string
-	// CallbackPath is where e签宝 callbacks arrive; default /esign/callback.
-	CallbackPath string
-	Apps         []App
-	// RevocationTTL bounds how long a replica trusts its cached view of a
-	// corp's revocation epoch when no change notice arrives; default 1s.
-	RevocationTTL time.Duration
-	// RevocationStale is how old that view may get while the store is
-	// unreachable before tokens are refused (fail closed); default 30s.
-	RevocationStale time.Duration
+	// Apps are the DingTalk apps allowed to call the gateway.
+	Apps []App
+	// InitialQuota is the quota a corp listed in Apps starts with; 0 means
+	// none.
+	InitialQuota int64
 	// AllowPrivateURLs lets noticeUrl and redirectUrl point at loopback and
 	// private addresses (tests and the demo).
 	AllowPrivateURLs bool
-	// DemoQuota is the quota a corp listed in Apps starts with; 0 means none.
-	DemoQuota int64
-	// CallbackAppID and CallbackSecret are the e签宝 app whose callbacks are
-	// accepted (X-Tsign-Open-App-Id and the HMAC key); CallbackWindow is how
-	// far a callback's timestamp may be from now, default 15m.
-	CallbackAppID  string
-	CallbackSecret string
-	CallbackWindow time.Duration
-	// OutboxPoll is how often the outbox looks for due events when no
-	// enqueue wakes it; default 500ms.
-	OutboxPoll time.Duration
-	// NoOutbox keeps Run from delivering events (they stay in the store for
-	// another replica or a later start).
-	NoOutbox bool
+	Tokens           TokenConfig
+	Callbacks        CallbackConfig
+	Outbox           OutboxConfig
+	Cache            CacheConfig
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Log receives what the services report; nil means slog.Default().
+	Log *slog.Logger
+}
+
+// TokenConfig configures how tokens are trusted across replicas.
+type TokenConfig struct {
+	// RevocationTTL bounds how long a replica trusts its cached view of a
+	// corp's revocation epoch when no change notice arrives; 0 means 1s.
+	RevocationTTL time.Duration
+	// RevocationStale is how old that view may get while the store is
+	// unreachable before tokens are refused (fail closed); 0 means 30s.
+	RevocationStale time.Duration
+}
+
+// CallbackConfig configures the e签宝 callbacks the gateway accepts.
+type CallbackConfig struct {
+	// Path is where they arrive; "" means DefaultCallbackPath.
+	Path string
+	// AppID and Secret are the e签宝 app whose callbacks are accepted
+	// (X-Tsign-Open-App-Id and the HMAC key).
+	AppID, Secret string
+	// Window is how far a callback's timestamp may be from now; 0 means
+	// 15m.
+	Window time.Duration
+	// Observe, if set, is told the action and outcome of every callback
+	// (metrics): accepted, refused (signature), malformed or failed.
+	Observe func(action, outcome string)
+}
+
+// OutboxConfig configures the delivery of events to ISVs.
+type OutboxConfig struct {
+	// Poll is how often the outbox looks for due events when no enqueue
+	// wakes it; 0 means 500ms.
+	Poll time.Duration
+	// Disabled keeps Run from delivering events (they stay in the store
+	// for another replica or a later start).
+	Disabled bool
 	// OnPush, if set, is told the outcome of every delivery attempt
-	// ("delivered", "failed", "no_notice_url", "no_event_keys"), for metrics.
+	// ("delivered", "failed", "no_notice_url", "no_event_keys").
 	OnPush func(outcome string)
-	// CacheTTL is how long GetFlowDetail's and GetSignDetail's answers and
-	// looked-up tasks are kept (readCaches): the most a replica that did
-	// not receive a task's callback serves an old state. 0 turns these
-	// caches off.
-	CacheTTL time.Duration
-	Now      func() time.Time
-	Log      *slog.Logger
 }
 
-// Service implements every action.
+// DefaultCacheTTL is how long the read caches keep an answer unless
+// configured.
+const DefaultCacheTTL = 2 * time.Second
+
+// CacheConfig configures the read caches.
+type CacheConfig struct {
+	// TTL is how long GetFlowDetail's and GetSignDetail's answers and
+	// looked-up tasks are kept: the most a replica that did not receive a
+	// task's callback serves an old state. 0 means DefaultCacheTTL;
+	// negative turns these caches off.
+	TTL time.Duration
+}
+
+// Service is the gateway's use cases, one small service per area. They
+// share one set of dependencies (the go-github pattern).
 type Service struct {
-	cfg    Config
-	store  store.Store
-	esign  *esign.Client
-	tokens *dingtalk.Tokens
-	apps   map[string]*App
-	corps  *corpCache
-	names  *nameCache
-	outbox *outbox
-	cache  *readCaches
-	refs   flowRefs
-	now    func() time.Time
-	log    *slog.Logger
+	Tokens    *Tokens
+	Corps     *Corps
+	Users     *Users
+	Files     *Files
+	Flows     *Flows
+	Process   *Process
+	Orders    *Orders
+	Callbacks *Callbacks
+	Outbox    *Outbox
+	Admin     *Admin
 
-	seedOnce sync.Map // corpID -> struct{}: listed corps seeded this process
+	core *core
 }
 
-// New returns a Service. The caller owns st and ec.
-func New(cfg Config, st store.Store, ec *esign.Client, tokens *dingtalk.Tokens) (*Service, error) {
+// service is what every area's type is: a view of the shared core.
+type service struct{ *core }
+
+// New returns the services on st, ec and tokens, which the caller owns.
+func New(cfg Config, st Store, ec *esign.Client, tokens *dingtalk.Tokens) (*Service, error) {
 	if cfg.PublicURL == "" {
 		return nil, errors.New("service: public URL required")
 	}
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
-	if cfg.CallbackPath == "" {
-		cfg.CallbackPath = "/esign/callback"
+	if cfg.Callbacks.Path == "" {
+		cfg.Callbacks.Path = DefaultCallbackPath
 	}
-	if cfg.RevocationTTL <= 0 {
-		cfg.RevocationTTL = time.Second
+	if cfg.Tokens.RevocationTTL <= 0 {
+		cfg.Tokens.RevocationTTL = time.Second
 	}
-	if cfg.RevocationStale <= 0 {
-		cfg.RevocationStale = 30 * time.Second
+	if cfg.Tokens.RevocationStale <= 0 {
+		cfg.Tokens.RevocationStale = 30 * time.Second
 	}
-	if cfg.CallbackWindow <= 0 {
-		cfg.CallbackWindow = 15 * time.Minute
+	if cfg.Callbacks.Window <= 0 {
+		cfg.Callbacks.Window = 15 * time.Minute
 	}
-	if cfg.OutboxPoll <= 0 {
-		cfg.OutboxPoll = 500 * time.Millisecond
+	switch {
+	case cfg.Cache.TTL == 0:
+		cfg.Cache.TTL = DefaultCacheTTL
+	case cfg.Cache.TTL < 0:
+		cfg.Cache.TTL = 0 // off
+	}
+	if cfg.Outbox.Poll <= 0 {
+		cfg.Outbox.Poll = 500 * time.Millisecond
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -123,56 +142,28 @@ func New(cfg Config, st store.Store, ec *esign.Client, tokens *dingtalk.Tokens) 
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	s := &Service{cfg: cfg, store: st, esign: ec, tokens: tokens, apps: map[string]*App{},
-		now: cfg.Now, log: cfg.Log}
-	for i := range cfg.Apps {
-		a := &cfg.Apps[i]
-		switch a.Type {
-		case AppISVEnterprise, AppInternal, AppISVPersonal:
-		default:
-			return nil, errors.New("service: app " + a.Key + ": type must be isv_enterprise, internal or isv_personal")
-		}
-		if a.Key == "" || a.Secret == "" {
-			return nil, errors.New("service: every app needs a key and a secret")
-		}
-		s.apps[a.Key] = a
+	apps, err := newApps(cfg.Apps)
+	if err != nil {
+		return nil, err
 	}
-	s.corps = newCorpCache(st, cfg.RevocationTTL, cfg.RevocationStale, cfg.Now)
-	s.names = newNameCache(10*time.Minute, cfg.Now)
-	s.outbox = newOutbox(cfg.AllowPrivateURLs)
-	s.cache = newReadCaches(cfg.CacheTTL, cfg.Now)
-	s.store = cachingStore{Store: st, caches: s.cache}
-	return s, nil
+	c := &core{cfg: cfg, store: st, esign: ec, tokens: tokens, apps: apps, now: cfg.Now, log: cfg.Log,
+		corps: newCorpCache(st, cfg.Tokens.RevocationTTL, cfg.Tokens.RevocationStale, cfg.Now),
+		names: newNameCache(10*time.Minute, cfg.Now), cache: newReadCaches(cfg.Cache.TTL, cfg.Now),
+		pusher: newPusher(cfg.AllowPrivateURLs)}
+	s := service{c}
+	return &Service{core: c, Tokens: (*Tokens)(&s), Corps: (*Corps)(&s), Users: (*Users)(&s), Files: (*Files)(&s),
+		Flows: (*Flows)(&s), Process: (*Process)(&s), Orders: (*Orders)(&s), Callbacks: (*Callbacks)(&s),
+		Outbox: (*Outbox)(&s), Admin: (*Admin)(&s)}, nil
 }
 
-// Run does the background work of the service (corp change notices, and
-// the event outbox unless Config.NoOutbox) until ctx is done, and returns
+// Run does the background work of the services (corp change notices, and
+// the event outbox unless Outbox.Disabled) until ctx is done, and returns
 // once all of it has stopped.
 func (s *Service) Run(ctx context.Context) {
 	var wg sync.WaitGroup
 	defer wg.Wait()
-	if !s.cfg.NoOutbox {
-		wg.Add(1)
-		go func() { defer wg.Done(); s.RunOutbox(ctx) }()
+	if !s.core.cfg.Outbox.Disabled {
+		wg.Go(func() { s.Outbox.Run(ctx) })
 	}
-	// SubscribeCorpChanges returns once the subscription is active and keeps
-	// it (resubscribing itself) until ctx is done; only a failure to start
-	// is retried here.
-	for ctx.Err() == nil {
-		err := s.store.SubscribeCorpChanges(ctx, s.corps.invalidate)
-		if err == nil || ctx.Err() != nil {
-			break
-		}
-		s.log.Warn("corp change subscription failed, retrying", slog.Any("error", err))
-		select {
-		case <-ctx.Done():
-		case <-time.After(time.Second):
-		}
-	}
-	<-ctx.Done()
+	s.core.followCorpChanges(ctx)
 }
-
-// Store returns the service's store (admin and health checks).
-func (s *Service) Store() store.Store { return s.store }
-
-func (s *Service) nowMs() int64 { return s.now().UnixMilli() }

@@ -12,28 +12,26 @@ import (
 // signers) and the initiator gets the gateway's start page, where one click
 // starts it (PUT /v1/signflows/{flowId}/start). autoStart "true" starts it
 // at once and the page shows the started flow.
-func (s *Service) StartURL(ctx context.Context, req *dingtalk.ProcessRequest) (*dingtalk.PageURLs, error) {
-	if err := req.ValidateStart(); err != nil {
-		return nil, err
+func (s *Process) StartURL(ctx context.Context, req *dingtalk.StartRequest) (*dingtalk.PageURLs, error) {
+	p := &plan{title: req.TaskName, initiator: req.InitiatorUserID, redirectURL: req.RedirectURL, source: req.SourceInfo,
+		files: req.Files, ccs: req.Ccs}
+	if req.SignEndTime != nil && *req.SignEndTime > 0 {
+		p.signEnd = *req.SignEndTime
 	}
-	if err := s.checkURL("redirectUrl", req.RedirectURL); err != nil {
-		return nil, err
+	for _, x := range req.Participants {
+		p.signers = append(p.signers, planSigner{Party: x.Party, requirements: nonEmpty(x.SignRequirements, "2")})
 	}
-	if len(req.Participants) == 0 {
+	if len(p.signers) == 0 {
 		// Nobody named: the initiator signs personally.
-		req.Participants = []dingtalk.Party{{AccountType: accountDingUser, UserID: req.InitiatorUserID, SignRequirements: "2"}}
+		p.signers = []planSigner{{Party: dingtalk.Party{AccountType: accountDingUser, UserID: req.InitiatorUserID}, requirements: "2"}}
 	}
-	for i := range req.Participants {
-		if req.Participants[i].SignRequirements == "" {
-			req.Participants[i].SignRequirements = "2"
-		}
-	}
-	t, err := s.prepareFlow(ctx, req, store.KindStart, req.AutoStart == "true")
+	auto := req.AutoStart == "true"
+	t, err := s.prepareFlow(ctx, p, store.KindStart, auto)
 	if err != nil {
 		return nil, err
 	}
-	if req.AutoStart == "true" {
-		_, _ = s.store.AppendLog(context.WithoutCancel(ctx), t.ID, logEntry("started", logStarted, "流程已开启", s.nowMs(), ""))
+	if auto {
+		_ = s.appendLog(context.WithoutCancel(ctx), t.ID, logEntry("started", logStarted, "流程已开启", s.nowMs(), ""))
 	}
 	return s.pageURLs("start", t.ID), nil
 }
@@ -60,19 +58,19 @@ func startPage(t *store.Task) *StartPage {
 }
 
 // StartState returns the start page's state.
-func (s *Service) StartState(ctx context.Context, taskID string) (*StartPage, error) {
+func (s *Process) StartState(ctx context.Context, taskID string) (*StartPage, error) {
 	t, err := s.pageTask(ctx, taskID, store.KindStart)
 	if err != nil {
 		return nil, err
 	}
 	if t.FlowID == "" {
-		return nil, errTaskNotFound
+		return nil, dingtalk.ErrTaskNotFound
 	}
 	return startPage(t), nil
 }
 
 // Start starts a prepared flow from its start page.
-func (s *Service) Start(ctx context.Context, taskID string) (*StartPage, error) {
+func (s *Process) Start(ctx context.Context, taskID string) (*StartPage, error) {
 	p, err := s.StartState(ctx, taskID)
 	if err != nil {
 		return nil, err
@@ -87,8 +85,8 @@ func (s *Service) Start(ctx context.Context, taskID string) (*StartPage, error) 
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.store.AppendLog(context.WithoutCancel(ctx), taskID, logEntry("started", logStarted, "流程已开启", s.nowMs(), "")); err != nil {
-		return nil, storeError(err, nil)
+	if err := s.appendLog(context.WithoutCancel(ctx), taskID, logEntry("started", logStarted, "流程已开启", s.nowMs(), "")); err != nil {
+		return nil, err
 	}
 	return startPage(t), nil
 }

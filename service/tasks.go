@@ -7,35 +7,89 @@ import (
 	"esign-gateway/service/store"
 )
 
-// Log types of a task's history (GetFlowDetail logs[].logType). DingTalk
-// documents logType only as a string; these codes are the gateway's and are
-// listed in the OpenAPI description.
-const (
-	logCreated  = "1" // 发起流程
-	logStarted  = "2" // 开启流程
-	logRead     = "3" // 查看合同
-	logSigned   = "4" // 签署完成
-	logRefused  = "5" // 拒签
-	logRevoked  = "6" // 撤销
-	logFinished = "7" // 流程结束
-	logExpired  = "8" // 过期
-)
-
 // task returns the caller's task id of one of kinds, from the task cache
 // when it is on (lookupTask); the result must not be modified. A task of
 // another corp is reported exactly like one that does not exist.
-func (s *Service) task(ctx context.Context, id string, kinds ...store.TaskKind) (*store.Task, error) {
+func (s *core) task(ctx context.Context, id string, kinds ...store.TaskKind) (*store.Task, error) {
 	if err := checkTaskID(id); err != nil {
 		return nil, err
 	}
 	t, err := s.lookupTask(ctx, id)
 	if err != nil {
-		return nil, storeError(err, errTaskNotFound)
+		return nil, storeError(err, dingtalk.ErrTaskNotFound)
 	}
 	if t.CorpID != caller(ctx).CorpID || t.FlowID == "" || !kindIn(t.Kind, kinds) {
-		return nil, errTaskNotFound
+		return nil, dingtalk.ErrTaskNotFound
 	}
 	return t, nil
+}
+
+// checkTaskID refuses a missing or malformed task id before any lookup.
+func checkTaskID(id string) error {
+	if id == "" {
+		return dingtalk.Field("taskId")
+	}
+	if !validID(id) {
+		return dingtalk.ErrInvalidParam.Msg("参数错误:taskId格式不正确")
+	}
+	return nil
+}
+
+// lookupTask returns the task with id from the task cache or the store.
+// Only tasks with a flow are cached: one without is still being created.
+// The result is shared and must not be modified.
+func (s *core) lookupTask(ctx context.Context, id string) (*store.Task, error) {
+	if t, ok := s.cache.tasks.get(id, caller(ctx).CorpID); ok {
+		return t, nil
+	}
+	gen, at := s.cache.tasks.generation(), s.now()
+	t, err := s.store.Task(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if t.FlowID != "" {
+		s.cache.tasks.put(id, t.CorpID, t, at, gen)
+		s.refs.remember(t)
+	}
+	return t, nil
+}
+
+// taskAndLogs is task plus the task's log, in one store round trip: the
+// log alone when the task is cached, else both together. A task of another
+// corp is reported exactly like one that does not exist, and its log is
+// dropped unread.
+func (s *core) taskAndLogs(ctx context.Context, id string, kinds ...store.TaskKind) (*store.Task, []store.LogEntry, error) {
+	if err := checkTaskID(id); err != nil {
+		return nil, nil, err
+	}
+	corp := caller(ctx).CorpID
+	var logs []store.LogEntry
+	t, ok := s.cache.tasks.get(id, corp)
+	if ok {
+		l, err := s.store.Logs(ctx, id)
+		if err != nil {
+			return nil, nil, storeError(err, nil)
+		}
+		logs = l
+	} else {
+		gen, at := s.cache.tasks.generation(), s.now()
+		var err error
+		t, logs, err = s.store.TaskWithLogs(ctx, id)
+		if err != nil {
+			return nil, nil, storeError(err, dingtalk.ErrTaskNotFound)
+		}
+		if t.FlowID != "" {
+			s.cache.tasks.put(id, t.CorpID, t, at, gen)
+			s.refs.remember(t)
+		}
+	}
+	if t.CorpID != corp || t.FlowID == "" || !kindIn(t.Kind, kinds) {
+		return nil, nil, dingtalk.ErrTaskNotFound
+	}
+	if logs == nil {
+		logs = []store.LogEntry{}
+	}
+	return t, logs, nil
 }
 
 func kindIn(k store.TaskKind, kinds []store.TaskKind) bool {
@@ -48,23 +102,4 @@ func kindIn(k store.TaskKind, kinds []store.TaskKind) bool {
 		}
 	}
 	return false
-}
-
-// authorizedCorp checks that the caller's corp has authorized e签宝, which
-// every action that acts upstream for the corp needs.
-func (s *Service) authorizedCorp(ctx context.Context) (string, error) {
-	id := caller(ctx).CorpID
-	view, err := s.corps.get(ctx, id)
-	if err != nil {
-		return "", dingtalk.ErrUnavailable.Wrap(err)
-	}
-	if !view.authorized {
-		return "", errNotAuthorized
-	}
-	return id, nil
-}
-
-// logEntry builds a log entry.
-func logEntry(key, typ, desc string, at int64, who string) store.LogEntry {
-	return store.LogEntry{Key: key, LogType: typ, Description: desc, OperateTime: at, OperatorName: who}
 }

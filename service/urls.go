@@ -18,7 +18,7 @@ const maxURLLen = 1024
 // addresses are allowed, no loopback, link-local, private or unspecified
 // address and no localhost (the gateway must not be steered at its own
 // network). Hostnames are resolved again when an event is delivered.
-func (s *Service) checkURL(field, raw string) error {
+func (s *core) checkURL(field, raw string) error {
 	if raw == "" {
 		return nil
 	}

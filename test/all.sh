@@ -13,8 +13,16 @@ if [ -n "$unformatted" ]; then
   echo "gofmt would change:"; echo "$unformatted"; exit 1
 fi
 
+echo "== go mod tidy -diff"
+go mod tidy -diff
+
 echo "== go vet"
 go vet ./...
+
+echo "== the production binary does not link package testing"
+if go list -deps . | grep -qx testing; then
+  echo "esign-gateway links package testing:"; go list -deps . | grep -x testing; exit 1
+fi
 
 echo "== go test -race"
 go test -race -count=1 -timeout 15m ./...

@@ -11,7 +11,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -24,7 +23,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"esign-gateway/api"
-	"esign-gateway/dingtalk"
+	"esign-gateway/api/gateway"
 	"esign-gateway/esign"
 	"esign-gateway/esign/esigntest"
 	"esign-gateway/service"
@@ -57,7 +56,10 @@ type Options struct {
 	// RedisAddr reuses a running Redis (several gateways on one store);
 	// empty starts one for the test.
 	RedisAddr string
-	// Service adjusts the service config before the gateway is built.
+	// Config adjusts the gateway's configuration (as config.yaml would)
+	// before it is built.
+	Config func(*gateway.Config)
+	// Service adjusts the services' configuration.
 	Service func(*service.Config)
 	// Esign adjusts the e签宝 client config.
 	Esign func(*esign.Config)
@@ -65,9 +67,9 @@ type Options struct {
 	Emulator *esigntest.Server
 	// Log receives the gateway's logs; nil discards them.
 	Log io.Writer
-	// Deps adjusts the router's dependencies (metrics, readiness) before
-	// the router is built.
-	Deps func(*api.Deps)
+	// Router adjusts the router's configuration (metrics, readiness)
+	// before the router is built.
+	Router func(*api.Config)
 	// NoOutbox runs the gateway without its event pusher: callbacks are
 	// acknowledged and their events stay queued in the store (a gateway
 	// killed before pushing).
@@ -80,13 +82,15 @@ type Gateway struct {
 	URL      string // where the gateway listens (e签宝 callbacks arrive here)
 	Router   http.Handler
 	Service  *service.Service
-	Store    store.Store
+	Store    service.Store
 	Emulator *esigntest.Server
 	Redis    *redistest.Server
 	// RedisAddr is the address of the Redis in use, if any.
 	RedisAddr string
 	// BoltPath is the bbolt file in use, if any.
 	BoltPath string
+	// Gateway is the wired gateway (the production wiring).
+	Gateway *gateway.Gateway
 
 	closeOnce sync.Once
 	closeFn   func()
@@ -95,7 +99,9 @@ type Gateway struct {
 // Stores lists the store kinds every API test runs on.
 var Stores = []string{"bolt", "redis"}
 
-// New starts a gateway for t.
+// New starts a gateway for t, wired by gateway.New as serve wires it: the
+// real router, services, store (with its metrics observer), e签宝 client
+// and metrics.
 func New(t testing.TB, o Options) *Gateway {
 	t.Helper()
 	gin.SetMode(gin.TestMode)
@@ -111,82 +117,77 @@ func New(t testing.TB, o Options) *Gateway {
 	if g.Emulator == nil {
 		g.Emulator = esigntest.Start(t, esigntest.Config{AppID: EsignAppID, AppSecret: EsignSecret})
 	}
-	var err error
+	logw := o.Log
+	if logw == nil {
+		logw = io.Discard
+	}
+	cfg := gateway.Config{Hooks: gateway.Hooks{Out: logw}}
+	cfg.Log.Level = "debug"
+	cfg.Server.PublicURL = srv.URL
 	switch o.Store {
 	case "", "bolt":
-		path := o.BoltPath
-		if path == "" {
-			path = filepath.Join(t.TempDir(), "gw.db")
+		g.BoltPath = o.BoltPath
+		if g.BoltPath == "" {
+			g.BoltPath = filepath.Join(t.TempDir(), "gw.db")
 		}
-		g.BoltPath = path
-		g.Store, err = store.OpenBolt(path, store.BoltOptions{})
+		cfg.Store.Path = g.BoltPath
 	case "redis":
 		g.RedisAddr = o.RedisAddr
 		if g.RedisAddr == "" {
 			g.Redis = redistest.Start(t)
 			g.RedisAddr = g.Redis.Addr()
 		}
-		g.Store, err = store.OpenRedis(store.RedisConfig{Addrs: []string{g.RedisAddr}, Prefix: "gw:"})
+		cfg.Store.Driver = "redis"
+		cfg.Store.Redis = store.RedisConfig{Addrs: []string{g.RedisAddr}, Prefix: "gw:"}
 	default:
 		t.Fatalf("apitest: unknown store %q", o.Store)
 	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { g.Store.Close() })
-
-	logw := o.Log
-	if logw == nil {
-		logw = io.Discard
-	}
-	log := slog.New(slog.NewJSONHandler(logw, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	ecfg := esign.Config{BaseURL: g.Emulator.URL(), AppID: EsignAppID, AppSecret: EsignSecret, Logger: log,
+	cfg.Esign.Config = esign.Config{BaseURL: g.Emulator.URL(), AppID: EsignAppID, AppSecret: EsignSecret,
 		Timeout: 2 * time.Second, CallTimeout: 5 * time.Second, Backoff: func(int) time.Duration { return 0 }}
 	if o.Esign != nil {
-		o.Esign(&ecfg)
+		o.Esign(&cfg.Esign.Config)
 	}
-	ec, err := esign.New(ecfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tokens, err := dingtalk.NewTokens(dingtalk.TokenConfig{Keys: []dingtalk.Key{{ID: "k1", Secret: []byte(SigningKey)}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	scfg := service.Config{PublicURL: srv.URL, Log: log, AllowPrivateURLs: true, DemoQuota: 100,
-		CallbackAppID: EsignAppID, CallbackSecret: EsignSecret, NoOutbox: o.NoOutbox, OutboxPoll: 50 * time.Millisecond,
+	cfg.Dingtalk = gateway.DingtalkConfig{AllowPrivateURLs: true, InitialQuota: 100, SigningKeys: []string{"k1:" + SigningKey},
 		Apps: []service.App{
 			{Key: SuiteKey, Secret: SuiteSecret, Type: service.AppISVEnterprise, Corps: []string{CorpA, CorpB},
 				EventToken: "test-event-token", EventAESKey: "4g5j64qlyl3zvetqxz5jiocdr586fn2zvjpa8zls3ij"},
 			{Key: InternalKey, Secret: AppSecret, Type: service.AppInternal, CorpID: CorpA},
 			{Key: PersonalKey, Secret: AppSecret, Type: service.AppISVPersonal},
 		}}
-	if o.Service != nil {
-		o.Service(&scfg)
+	cfg.Admin.Token = AdminToken
+	// No rate limit unless a test sets one: tests and benchmarks call one
+	// action far more often than 20 times a second.
+	cfg.RateLimit.Default = -1
+	// No read caches unless a test turns them on: most tests change a
+	// flow and read it back at once.
+	cfg.Cache.TTL = -1
+	cfg.Hooks.Service = func(c *service.Config) {
+		c.Outbox.Disabled = o.NoOutbox
+		c.Outbox.Poll = 50 * time.Millisecond
+		if o.Service != nil {
+			o.Service(c)
+		}
 	}
-	g.Service, err = service.New(scfg, g.Store, ec, tokens)
+	cfg.Hooks.Router = o.Router
+	if o.Config != nil {
+		o.Config(&cfg)
+	}
+	gw, err := gateway.New(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
+	gw.SetReady(true)
+	g.Gateway, g.Service, g.Store, g.Router = gw, gw.Services, gw.Store, gw.Handler
 	ctx, cancel := context.WithCancel(context.Background())
 	stopped := make(chan struct{})
-	go func() { defer close(stopped); g.Service.Run(ctx) }()
+	go func() { defer close(stopped); gw.Run(ctx) }()
 	g.closeFn = func() {
 		cancel()
 		<-stopped
 		srv.Close()
-		g.Store.Close()
+		gw.Close()
 	}
 	t.Cleanup(g.Close)
-	// No rate limit unless a test sets one through Deps: tests and
-	// benchmarks call one action far more often than 20 times a second.
-	deps := api.Deps{Service: g.Service, Log: log, AdminToken: AdminToken,
-		CallbackPath: scfg.CallbackPath, Ready: func(context.Context) error { return nil },
-		RateLimit: api.RateLimit{Default: -1}}
-	if o.Deps != nil {
-		o.Deps(&deps)
-	}
-	g.Router = api.NewRouter(deps)
 	h.Store(g.Router)
 	return g
 }
@@ -199,7 +200,7 @@ func (g *Gateway) Close() { g.closeOnce.Do(g.closeFn) }
 // Token returns a corp token of the test suite app for corp.
 func (g *Gateway) Token(corp string) string {
 	g.T.Helper()
-	tok, err := g.Service.MintToken(context.Background(), SuiteKey, corp)
+	tok, err := g.Service.Tokens.Mint(context.Background(), SuiteKey, corp)
 	if err != nil {
 		g.T.Fatal(err)
 	}
@@ -242,6 +243,27 @@ func (g *Gateway) Do(method, path, token string, body any) *Response {
 	return g.Serve(req)
 }
 
+// Path is a DingTalk action's path (api.Route) with its parameters filled
+// in from name, value pairs.
+func Path(action, version string, params ...string) string {
+	_, p := api.Route(action, version)
+	if p == "" {
+		panic("apitest: no action " + action + " in " + version)
+	}
+	for i := 0; i+1 < len(params); i += 2 {
+		p = strings.Replace(p, ":"+params[i], params[i+1], 1)
+	}
+	return p
+}
+
+// Call sends one request to a DingTalk action, found in the action table;
+// params fill in its path parameters (name, value pairs).
+func (g *Gateway) Call(action, version, token string, body any, params ...string) *Response {
+	g.T.Helper()
+	method, _ := api.Route(action, version)
+	return g.Do(method, Path(action, version, params...), token, body)
+}
+
 // Serve sends req through the router.
 func (g *Gateway) Serve(req *http.Request) *Response {
 	w := httptest.NewRecorder()
@@ -260,7 +282,7 @@ func (g *Gateway) Upload(token, name string, content []byte) string {
 	g.T.Helper()
 	sum := md5.Sum(content)
 	md := base64.StdEncoding.EncodeToString(sum[:])
-	res := g.Do("POST", "/v2.0/esign/files/uploadUrls", token, map[string]any{
+	res := g.Call("GetFileUploadUrl", "esign_2.0", token, map[string]any{
 		"contentMd5": md, "contentType": "application/pdf", "convert2Pdf": false, "fileName": name, "fileSize": len(content)})
 	if res.Status != 200 {
 		g.T.Fatalf("uploadUrls: %d %s", res.Status, res.Raw)
@@ -295,7 +317,7 @@ func (g *Gateway) CreateFlow(token string, extra map[string]any) string {
 	for k, v := range extra {
 		body[k] = v
 	}
-	res := g.Do("POST", "/v2.0/esign/process/startAtOnce", token, body)
+	res := g.Call("CreateProcess", "esign_2.0", token, body)
 	if res.Status != 200 {
 		g.T.Fatalf("CreateProcess: %d %s", res.Status, res.Raw)
 	}

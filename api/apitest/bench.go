@@ -3,14 +3,12 @@ package apitest
 import (
 	"crypto/md5"
 	"encoding/base64"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
 
-	"esign-gateway/api"
+	"esign-gateway/api/gateway"
 	"esign-gateway/esign"
 	"esign-gateway/service"
 )
@@ -19,26 +17,27 @@ import (
 // and the harness in test/bench (through testing.Benchmark) measure the
 // same thing.
 
-// BenchGateway starts a gateway configured like production for a benchmark:
-// access log at warn (as the harness runs it), metrics on, no rate limit,
-// read caches kept for ttl (0: off).
+// BenchGateway starts a gateway configured like production for a benchmark
+// (gateway.New: access log at warn, as the harness runs it, and metrics),
+// with no rate limit and the read caches kept for ttl (0: off).
 func BenchGateway(b testing.TB, storeKind string, ttl time.Duration) *Gateway {
-	return New(b, Options{Store: storeKind,
-		Service: func(c *service.Config) { c.CacheTTL = ttl },
-		Deps: func(d *api.Deps) {
-			d.Log = slog.New(slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelWarn}))
-			d.Metrics = api.NewMetrics(api.MetricsConfig{})
-		}})
+	if ttl == 0 {
+		ttl = -1 // off
+	}
+	return New(b, Options{Store: storeKind, Config: func(c *gateway.Config) {
+		c.Log.Level = "warn"
+		c.Cache.TTL = ttl
+	}})
 }
 
-// BenchFlowDetail measures GET /v2.0/esign/flowTasks/{taskId} through the
+// BenchFlowDetail measures esign_2.0 GetFlowDetail through the
 // real router on a gateway from BenchGateway, with a seeded flow of two
 // signers. With ttl > 0 every call after the first is a cache hit.
 func BenchFlowDetail(b *testing.B, storeKind string, ttl time.Duration) {
 	g := BenchGateway(b, storeKind, ttl)
 	token := g.Token(CorpA)
 	task := g.CreateFlow(token, nil)
-	req := httptest.NewRequest(http.MethodGet, "/v2.0/esign/flowTasks/"+task, nil)
+	req := httptest.NewRequest(http.MethodGet, Path("GetFlowDetail", "esign_2.0", "taskId", task), nil)
 	req.Header.Set(service.TokenHeader, token)
 	w := &discardWriter{h: http.Header{}}
 	g.Router.ServeHTTP(w, req) // fill the caches and the name cache
@@ -59,14 +58,14 @@ func BenchFlowDetail(b *testing.B, storeKind string, ttl time.Duration) {
 // before: signature check cached, corp revocation epoch cached.
 func BenchTokenVerify(b *testing.B) {
 	g := BenchGateway(b, "bolt", 0)
-	req := httptest.NewRequest(http.MethodGet, "/v2.0/esign/flowTasks/x", nil)
+	req := httptest.NewRequest(http.MethodGet, Path("GetFlowDetail", "esign_2.0", "taskId", "x"), nil)
 	req.Header.Set(service.TokenHeader, g.Token(CorpA))
-	if _, err := g.Service.Authenticate(req); err != nil {
+	if _, err := g.Service.Tokens.Authenticate(req); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := g.Service.Authenticate(req); err != nil {
+		if _, err := g.Service.Tokens.Authenticate(req); err != nil {
 			b.Fatal(err)
 		}
 	}

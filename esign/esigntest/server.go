@@ -12,7 +12,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"testing"
 	"time"
 )
 
@@ -99,8 +98,17 @@ func New(cfg Config) *Server {
 	return s
 }
 
+// TB is the part of testing.TB that Start needs. It is declared here so
+// that the emulator, which the demo binary links, never imports testing;
+// *testing.T and *testing.B satisfy it.
+type TB interface {
+	Helper()
+	Fatalf(format string, args ...any)
+	Cleanup(func())
+}
+
 // Start runs s on an httptest server for the life of the test.
-func Start(t testing.TB, cfg Config) *Server {
+func Start(t TB, cfg Config) *Server {
 	t.Helper()
 	s := New(cfg)
 	s.testSrv = httptest.NewServer(s)

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -28,7 +27,6 @@ const (
 	bucketFiles     = "files"
 	bucketOrders    = "orders" // corpID \x00 orderID -> Order
 	bucketQuotas    = "quotas" // corpID -> Quota
-	bucketSeen      = "seen"   // key -> expiry ms (0: never)
 	bucketOutbox    = "outbox" // seq -> boltEvent, oldest first
 	bucketOutboxIDs = "outboxids"
 )
@@ -38,25 +36,23 @@ type BoltOptions struct {
 	// Timeout bounds the wait for the file lock another process holds;
 	// 0 means 1s.
 	Timeout time.Duration
-	// Now is the clock for timestamps, FirstSeen expiry and Allow; nil
-	// means time.Now.
+	// Now is the clock for timestamps; nil means time.Now.
 	Now func() time.Time
+	// Observe, if set, is told about every call (metrics).
+	Observe Observer
 }
 
-// Bolt is the embedded Store: one bbolt file owned by one process. Every
+// Bolt is the embedded store: one bbolt file owned by one process. Every
 // write is one bbolt transaction, fsync'd before it returns.
 type Bolt struct {
-	db        *bolt.DB
-	now       func() time.Time
-	limiter   *LocalLimiter
-	changes   *fanout
-	nextPrune atomic.Int64 // ms; when FirstSeen next sweeps expired keys
+	db      *bolt.DB
+	now     func() time.Time
+	obs     Observer
+	changes *fanout
 
 	closeOnce sync.Once
 	closed    chan struct{}
 }
-
-var _ Store = (*Bolt)(nil)
 
 // OpenBolt opens (creating if needed) the bbolt file at path. If another
 // process holds the file, it fails after opts.Timeout.
@@ -78,7 +74,7 @@ func OpenBolt(path string, opts BoltOptions) (*Bolt, error) {
 		for _, name := range []string{
 			bucketSecrets, bucketCorps, bucketUsers, bucketTasks, bucketFlows,
 			bucketInstances, bucketLogs, bucketLogKeys, bucketFiles, bucketOrders,
-			bucketQuotas, bucketSeen, bucketOutbox, bucketOutboxIDs,
+			bucketQuotas, bucketOutbox, bucketOutboxIDs,
 		} {
 			if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
 				return err
@@ -93,7 +89,7 @@ func OpenBolt(path string, opts BoltOptions) (*Bolt, error) {
 	return &Bolt{
 		db:      db,
 		now:     opts.Now,
-		limiter: NewLocalLimiter(opts.Now),
+		obs:     opts.Observe,
 		changes: newFanout(),
 		closed:  make(chan struct{}),
 	}, nil
@@ -103,7 +99,8 @@ func OpenBolt(path string, opts BoltOptions) (*Bolt, error) {
 func (b *Bolt) Kind() string { return "embedded" }
 
 // Ping checks that the file is open.
-func (b *Bolt) Ping(ctx context.Context) error {
+func (b *Bolt) Ping(ctx context.Context) (err error) {
+	defer b.obs.done("Ping", time.Now(), &err)
 	return b.view(ctx, func(*bolt.Tx) error { return nil })
 }
 
@@ -114,9 +111,10 @@ func (b *Bolt) Close() error {
 }
 
 // Counts returns how many corps, tasks and files are stored.
-func (b *Bolt) Counts(ctx context.Context) (Counts, error) {
+func (b *Bolt) Counts(ctx context.Context) (_ Counts, err error) {
+	defer b.obs.done("Counts", time.Now(), &err)
 	var c Counts
-	err := b.view(ctx, func(tx *bolt.Tx) error {
+	err = b.view(ctx, func(tx *bolt.Tx) error {
 		c.Corps = int64(tx.Bucket([]byte(bucketCorps)).Stats().KeyN)
 		c.Tasks = int64(tx.Bucket([]byte(bucketTasks)).Stats().KeyN)
 		c.Files = int64(tx.Bucket([]byte(bucketFiles)).Stats().KeyN)

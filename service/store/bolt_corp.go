@@ -4,15 +4,17 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
 
 // EnsureSecret returns the secret under name, storing candidate if there is
 // none.
-func (b *Bolt) EnsureSecret(ctx context.Context, name string, candidate []byte) ([]byte, error) {
+func (b *Bolt) EnsureSecret(ctx context.Context, name string, candidate []byte) (_ []byte, err error) {
+	defer b.obs.done("EnsureSecret", time.Now(), &err)
 	var out []byte
-	err := b.update(ctx, func(tx *bolt.Tx) error {
+	err = b.update(ctx, func(tx *bolt.Tx) error {
 		bk := bucket(tx, bucketSecrets)
 		if v := bk.Get([]byte(name)); v != nil {
 			out = bytes.Clone(v)
@@ -28,9 +30,10 @@ func (b *Bolt) EnsureSecret(ctx context.Context, name string, candidate []byte) 
 }
 
 // Corp returns the corp with id, or ErrNotFound.
-func (b *Bolt) Corp(ctx context.Context, id string) (*Corp, error) {
+func (b *Bolt) Corp(ctx context.Context, id string) (_ *Corp, err error) {
+	defer b.obs.done("Corp", time.Now(), &err)
 	c := new(Corp)
-	err := b.view(ctx, func(tx *bolt.Tx) error { return getJSON(bucket(tx, bucketCorps), id, c) })
+	err = b.view(ctx, func(tx *bolt.Tx) error { return getJSON(bucket(tx, bucketCorps), id, c) })
 	if err != nil {
 		return nil, err
 	}
@@ -38,18 +41,20 @@ func (b *Bolt) Corp(ctx context.Context, id string) (*Corp, error) {
 }
 
 // UpdateCorp applies fn to the corp (created if missing) in one transaction.
-func (b *Bolt) UpdateCorp(ctx context.Context, id string, fn func(c *Corp) error) (*Corp, error) {
+func (b *Bolt) UpdateCorp(ctx context.Context, id string, fn func(c *Corp) error) (_ *Corp, err error) {
+	var fnErr error
+	defer b.obs.doneUpdate("UpdateCorp", time.Now(), &err, &fnErr)
 	if id == "" {
 		return nil, errors.New("store: corp id required")
 	}
 	c := &Corp{ID: id}
-	err := b.update(ctx, func(tx *bolt.Tx) error {
+	err = b.update(ctx, func(tx *bolt.Tx) error {
 		bk := bucket(tx, bucketCorps)
 		if err := getJSON(bk, id, c); err != nil && !errors.Is(err, ErrNotFound) {
 			return err
 		}
-		if err := fn(c); err != nil {
-			return err
+		if fnErr = fn(c); fnErr != nil {
+			return fnErr
 		}
 		c.ID = id
 		c.UpdatedAt = b.nowMS()
@@ -63,7 +68,8 @@ func (b *Bolt) UpdateCorp(ctx context.Context, id string, fn func(c *Corp) error
 
 // PublishCorpChange tells this process's subscribers that corp id changed;
 // a Bolt store has no other replicas.
-func (b *Bolt) PublishCorpChange(ctx context.Context, id string) error {
+func (b *Bolt) PublishCorpChange(ctx context.Context, id string) (err error) {
+	defer b.obs.done("PublishCorpChange", time.Now(), &err)
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -82,9 +88,10 @@ func (b *Bolt) SubscribeCorpChanges(ctx context.Context, fn func(id string)) err
 }
 
 // User returns the user, or ErrNotFound.
-func (b *Bolt) User(ctx context.Context, corpID, userID string) (*User, error) {
+func (b *Bolt) User(ctx context.Context, corpID, userID string) (_ *User, err error) {
+	defer b.obs.done("User", time.Now(), &err)
 	u := new(User)
-	err := b.view(ctx, func(tx *bolt.Tx) error {
+	err = b.view(ctx, func(tx *bolt.Tx) error {
 		return getJSON(bucket(tx, bucketUsers), join(corpID, userID), u)
 	})
 	if err != nil {
@@ -94,12 +101,13 @@ func (b *Bolt) User(ctx context.Context, corpID, userID string) (*User, error) {
 }
 
 // PutUser stores u unless its key is taken and returns the stored user.
-func (b *Bolt) PutUser(ctx context.Context, u *User) (*User, error) {
+func (b *Bolt) PutUser(ctx context.Context, u *User) (_ *User, err error) {
+	defer b.obs.done("PutUser", time.Now(), &err)
 	if u.CorpID == "" || u.UserID == "" {
 		return nil, errors.New("store: user needs corp id and user id")
 	}
 	stored := *u
-	err := b.update(ctx, func(tx *bolt.Tx) error {
+	err = b.update(ctx, func(tx *bolt.Tx) error {
 		bk := bucket(tx, bucketUsers)
 		if stored.CreatedAt == 0 {
 			stored.CreatedAt = b.nowMS()
@@ -117,7 +125,8 @@ func (b *Bolt) PutUser(ctx context.Context, u *User) (*User, error) {
 }
 
 // PutFile stores f, replacing a file with the same id.
-func (b *Bolt) PutFile(ctx context.Context, f *File) error {
+func (b *Bolt) PutFile(ctx context.Context, f *File) (err error) {
+	defer b.obs.done("PutFile", time.Now(), &err)
 	if f.ID == "" {
 		return errors.New("store: file id required")
 	}
@@ -128,9 +137,10 @@ func (b *Bolt) PutFile(ctx context.Context, f *File) error {
 }
 
 // File returns the file with id, or ErrNotFound.
-func (b *Bolt) File(ctx context.Context, id string) (*File, error) {
+func (b *Bolt) File(ctx context.Context, id string) (_ *File, err error) {
+	defer b.obs.done("File", time.Now(), &err)
 	f := new(File)
-	err := b.view(ctx, func(tx *bolt.Tx) error { return getJSON(bucket(tx, bucketFiles), id, f) })
+	err = b.view(ctx, func(tx *bolt.Tx) error { return getJSON(bucket(tx, bucketFiles), id, f) })
 	if err != nil {
 		return nil, err
 	}

@@ -1,9 +1,7 @@
 package store
 
 import (
-	"bytes"
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"time"
@@ -11,21 +9,16 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// pruneEvery and pruneMax bound the lazy sweep of expired FirstSeen keys.
-const (
-	pruneEvery = time.Minute
-	pruneMax   = 1000
-)
-
 // PlaceOrder stores o and adds its quantity to the corp's quota in one
 // transaction, unless the corp has the order already.
-func (b *Bolt) PlaceOrder(ctx context.Context, o *Order) (*Order, bool, error) {
+func (b *Bolt) PlaceOrder(ctx context.Context, o *Order) (_ *Order, _ bool, err error) {
+	defer b.obs.done("PlaceOrder", time.Now(), &err)
 	if o.CorpID == "" || o.OrderID == "" {
 		return nil, false, errors.New("store: order needs corp id and order id")
 	}
 	stored := *o
 	created := false
-	err := b.update(ctx, func(tx *bolt.Tx) error {
+	err = b.update(ctx, func(tx *bolt.Tx) error {
 		orders := bucket(tx, bucketOrders)
 		if stored.CreatedAt == 0 {
 			stored.CreatedAt = b.nowMS()
@@ -50,9 +43,10 @@ func (b *Bolt) PlaceOrder(ctx context.Context, o *Order) (*Order, bool, error) {
 }
 
 // Quota returns the corp's quota; a corp without orders has a zero quota.
-func (b *Bolt) Quota(ctx context.Context, corpID string) (Quota, error) {
+func (b *Bolt) Quota(ctx context.Context, corpID string) (_ Quota, err error) {
+	defer b.obs.done("Quota", time.Now(), &err)
 	var q Quota
-	err := b.view(ctx, func(tx *bolt.Tx) error {
+	err = b.view(ctx, func(tx *bolt.Tx) error {
 		err := getJSON(bucket(tx, bucketQuotas), corpID, &q)
 		if errors.Is(err, ErrNotFound) {
 			return nil
@@ -63,7 +57,8 @@ func (b *Bolt) Quota(ctx context.Context, corpID string) (Quota, error) {
 }
 
 // UseQuota takes n from the corp's quota or returns ErrNoQuota.
-func (b *Bolt) UseQuota(ctx context.Context, corpID string, n int64) error {
+func (b *Bolt) UseQuota(ctx context.Context, corpID string, n int64) (err error) {
+	defer b.obs.done("UseQuota", time.Now(), &err)
 	if n < 0 {
 		return fmt.Errorf("store: negative quota amount %d", n)
 	}
@@ -79,7 +74,8 @@ func (b *Bolt) UseQuota(ctx context.Context, corpID string, n int64) error {
 }
 
 // ReleaseQuota gives back n taken by UseQuota; used never drops below zero.
-func (b *Bolt) ReleaseQuota(ctx context.Context, corpID string, n int64) error {
+func (b *Bolt) ReleaseQuota(ctx context.Context, corpID string, n int64) (err error) {
+	defer b.obs.done("ReleaseQuota", time.Now(), &err)
 	if n < 0 {
 		return fmt.Errorf("store: negative quota amount %d", n)
 	}
@@ -101,63 +97,4 @@ func (b *Bolt) changeQuota(tx *bolt.Tx, corpID string, fn func(q *Quota) error) 
 		return err
 	}
 	return putJSON(bk, corpID, &q)
-}
-
-// FirstSeen records key until ttl has passed (forever if ttl <= 0) and
-// reports whether it was new. Expired keys count as unseen and are swept
-// lazily, at most once a minute.
-func (b *Bolt) FirstSeen(ctx context.Context, key string, ttl time.Duration) (bool, error) {
-	now := b.nowMS()
-	var expiry int64
-	if ttl > 0 {
-		expiry = now + max(ttl.Milliseconds(), 1)
-	}
-	fresh := false
-	err := b.update(ctx, func(tx *bolt.Tx) error {
-		bk := bucket(tx, bucketSeen)
-		if v := bk.Get([]byte(key)); len(v) == 8 && !expired(v, now) {
-			return errNoChange
-		}
-		if err := bk.Put([]byte(key), binary.BigEndian.AppendUint64(nil, uint64(expiry))); err != nil {
-			return err
-		}
-		fresh = true
-		return b.pruneSeen(bk, now)
-	})
-	return fresh, err
-}
-
-func expired(v []byte, now int64) bool {
-	exp := int64(binary.BigEndian.Uint64(v))
-	return exp != 0 && exp <= now
-}
-
-// pruneSeen deletes up to pruneMax expired keys, once per pruneEvery.
-func (b *Bolt) pruneSeen(bk *bolt.Bucket, now int64) error {
-	if now < b.nextPrune.Load() {
-		return nil
-	}
-	b.nextPrune.Store(now + pruneEvery.Milliseconds())
-	var dead [][]byte
-	c := bk.Cursor()
-	for k, v := c.First(); k != nil && len(dead) < pruneMax; k, v = c.Next() {
-		if len(v) == 8 && expired(v, now) {
-			dead = append(dead, bytes.Clone(k))
-		}
-	}
-	for _, k := range dead {
-		if err := bk.Delete(k); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// Allow reports whether one more call under key fits in limit per second;
-// a Bolt store serves one process, so the limiter lives in memory.
-func (b *Bolt) Allow(ctx context.Context, key string, limit int) (bool, error) {
-	if err := ctx.Err(); err != nil {
-		return false, err
-	}
-	return b.limiter.Allow(key, limit), nil
 }

@@ -18,7 +18,8 @@ type boltEvent struct {
 
 // Enqueue adds e to the outbox (ErrExists if its id is taken). An empty ID
 // gets a random one and a zero CreatedAt the current time.
-func (b *Bolt) Enqueue(ctx context.Context, e *Event) error {
+func (b *Bolt) Enqueue(ctx context.Context, e *Event) (err error) {
+	defer b.obs.done("Enqueue", time.Now(), &err)
 	if e.ID == "" {
 		e.ID = newID()
 	}
@@ -43,13 +44,14 @@ func (b *Bolt) Enqueue(ctx context.Context, e *Event) error {
 
 // Claim leases up to max deliverable events. Entries are kept in enqueue
 // order, so the first entry met for a key is that key's head.
-func (b *Bolt) Claim(ctx context.Context, now time.Time, lease time.Duration, n int) ([]*Event, error) {
+func (b *Bolt) Claim(ctx context.Context, now time.Time, lease time.Duration, n int) (_ []*Event, err error) {
+	defer b.obs.done("Claim", time.Now(), &err)
 	if n <= 0 {
 		return nil, nil
 	}
 	nowMS := now.UnixMilli()
 	var out []*Event
-	err := b.update(ctx, func(tx *bolt.Tx) error {
+	err = b.update(ctx, func(tx *bolt.Tx) error {
 		events := bucket(tx, bucketOutbox)
 		heads := make(map[string]bool)
 		var claimed []string
@@ -91,7 +93,8 @@ func (b *Bolt) Claim(ctx context.Context, now time.Time, lease time.Duration, n 
 
 // Ack removes e from the outbox; acking an event that is gone is not an
 // error.
-func (b *Bolt) Ack(ctx context.Context, e *Event) error {
+func (b *Bolt) Ack(ctx context.Context, e *Event) (err error) {
+	defer b.obs.done("Ack", time.Now(), &err)
 	return b.update(ctx, func(tx *bolt.Tx) error {
 		ids := bucket(tx, bucketOutboxIDs)
 		seq := bytes.Clone(ids.Get([]byte(e.ID)))
@@ -107,7 +110,8 @@ func (b *Bolt) Ack(ctx context.Context, e *Event) error {
 
 // Retry releases e's lease and schedules it at next, counting the attempt;
 // e is updated to what is stored.
-func (b *Bolt) Retry(ctx context.Context, e *Event, next time.Time, lastErr string) error {
+func (b *Bolt) Retry(ctx context.Context, e *Event, next time.Time, lastErr string) (err error) {
+	defer b.obs.done("Retry", time.Now(), &err)
 	return b.update(ctx, func(tx *bolt.Tx) error {
 		seq := bucket(tx, bucketOutboxIDs).Get([]byte(e.ID))
 		if seq == nil {
@@ -131,9 +135,10 @@ func (b *Bolt) Retry(ctx context.Context, e *Event, next time.Time, lastErr stri
 }
 
 // OutboxStats counts the outbox and the age of its oldest event.
-func (b *Bolt) OutboxStats(ctx context.Context, now time.Time) (OutboxStats, error) {
+func (b *Bolt) OutboxStats(ctx context.Context, now time.Time) (_ OutboxStats, err error) {
+	defer b.obs.done("OutboxStats", time.Now(), &err)
 	var st OutboxStats
-	err := b.view(ctx, func(tx *bolt.Tx) error {
+	err = b.view(ctx, func(tx *bolt.Tx) error {
 		events := bucket(tx, bucketOutbox)
 		oldest := int64(-1)
 		c := events.Cursor()

@@ -9,13 +9,15 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
 
 // CreateTask stores t (ErrExists if its id is taken) with its indexes, in one
 // transaction. CreatedAt and UpdatedAt are set when zero.
-func (b *Bolt) CreateTask(ctx context.Context, t *Task) error {
+func (b *Bolt) CreateTask(ctx context.Context, t *Task) (err error) {
+	defer b.obs.done("CreateTask", time.Now(), &err)
 	if t.ID == "" {
 		return errors.New("store: task id required")
 	}
@@ -38,9 +40,10 @@ func (b *Bolt) CreateTask(ctx context.Context, t *Task) error {
 }
 
 // Task returns the task with id, or ErrNotFound.
-func (b *Bolt) Task(ctx context.Context, id string) (*Task, error) {
+func (b *Bolt) Task(ctx context.Context, id string) (_ *Task, err error) {
+	defer b.obs.done("Task", time.Now(), &err)
 	t := new(Task)
-	err := b.view(ctx, func(tx *bolt.Tx) error { return getJSON(bucket(tx, bucketTasks), id, t) })
+	err = b.view(ctx, func(tx *bolt.Tx) error { return getJSON(bucket(tx, bucketTasks), id, t) })
 	if err != nil {
 		return nil, err
 	}
@@ -49,17 +52,19 @@ func (b *Bolt) Task(ctx context.Context, id string) (*Task, error) {
 
 // UpdateTask applies fn to the task and moves its indexes, in one
 // transaction.
-func (b *Bolt) UpdateTask(ctx context.Context, id string, fn func(t *Task) error) (*Task, error) {
+func (b *Bolt) UpdateTask(ctx context.Context, id string, fn func(t *Task) error) (_ *Task, err error) {
+	var fnErr error
+	defer b.obs.doneUpdate("UpdateTask", time.Now(), &err, &fnErr)
 	var t *Task
-	err := b.update(ctx, func(tx *bolt.Tx) error {
+	err = b.update(ctx, func(tx *bolt.Tx) error {
 		bk := bucket(tx, bucketTasks)
 		old := new(Task)
 		if err := getJSON(bk, id, old); err != nil {
 			return err
 		}
 		t = cloneTask(old)
-		if err := fn(t); err != nil {
-			return err
+		if fnErr = fn(t); fnErr != nil {
+			return fnErr
 		}
 		t.ID = id
 		t.UpdatedAt = b.nowMS()
@@ -101,9 +106,10 @@ func reindexTask(tx *bolt.Tx, old, t *Task) error {
 }
 
 // TaskByFlow returns the task whose FlowID is flowID, or ErrNotFound.
-func (b *Bolt) TaskByFlow(ctx context.Context, flowID string) (*Task, error) {
+func (b *Bolt) TaskByFlow(ctx context.Context, flowID string) (_ *Task, err error) {
+	defer b.obs.done("TaskByFlow", time.Now(), &err)
 	t := new(Task)
-	err := b.view(ctx, func(tx *bolt.Tx) error {
+	err = b.view(ctx, func(tx *bolt.Tx) error {
 		id := bucket(tx, bucketFlows).Get([]byte(flowID))
 		if id == nil || flowID == "" {
 			return ErrNotFound
@@ -118,9 +124,10 @@ func (b *Bolt) TaskByFlow(ctx context.Context, flowID string) (*Task, error) {
 
 // TasksByInstance returns the corp's tasks linked to the approval instance,
 // oldest first; none is an empty result, not an error.
-func (b *Bolt) TasksByInstance(ctx context.Context, corpID, instanceID string) ([]*Task, error) {
+func (b *Bolt) TasksByInstance(ctx context.Context, corpID, instanceID string) (_ []*Task, err error) {
+	defer b.obs.done("TasksByInstance", time.Now(), &err)
 	var out []*Task
-	err := b.view(ctx, func(tx *bolt.Tx) error {
+	err = b.view(ctx, func(tx *bolt.Tx) error {
 		prefix := []byte(join(corpID, instanceID, ""))
 		tasks := bucket(tx, bucketTasks)
 		c := bucket(tx, bucketInstances).Cursor()
@@ -142,9 +149,10 @@ func (b *Bolt) TasksByInstance(ctx context.Context, corpID, instanceID string) (
 
 // AppendLog adds e to the task's log unless its key is logged already. An
 // entry with an empty key is always added.
-func (b *Bolt) AppendLog(ctx context.Context, taskID string, e LogEntry) (bool, error) {
+func (b *Bolt) AppendLog(ctx context.Context, taskID string, e LogEntry) (_ bool, err error) {
+	defer b.obs.done("AppendLog", time.Now(), &err)
 	added := false
-	err := b.update(ctx, func(tx *bolt.Tx) error {
+	err = b.update(ctx, func(tx *bolt.Tx) error {
 		if e.Key != "" {
 			keys := bucket(tx, bucketLogKeys)
 			k := []byte(join(taskID, e.Key))
@@ -171,21 +179,29 @@ func (b *Bolt) AppendLog(ctx context.Context, taskID string, e LogEntry) (bool, 
 }
 
 // Logs returns the task's log in the order it was appended.
-func (b *Bolt) Logs(ctx context.Context, taskID string) ([]LogEntry, error) {
+func (b *Bolt) Logs(ctx context.Context, taskID string) (_ []LogEntry, err error) {
+	defer b.obs.done("Logs", time.Now(), &err)
 	var out []LogEntry
-	err := b.view(ctx, func(tx *bolt.Tx) error {
-		prefix := []byte(join(taskID, ""))
-		c := bucket(tx, bucketLogs).Cursor()
-		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			var e LogEntry
-			if err := json.Unmarshal(v, &e); err != nil {
-				return fmt.Errorf("store: corrupt log of %s: %w", taskID, err)
-			}
-			out = append(out, e)
-		}
-		return nil
+	err = b.view(ctx, func(tx *bolt.Tx) error {
+		out, err = readLogs(tx, taskID)
+		return err
 	})
 	return out, err
+}
+
+// readLogs reads a task's log in the order it was appended.
+func readLogs(tx *bolt.Tx, taskID string) ([]LogEntry, error) {
+	var out []LogEntry
+	prefix := []byte(join(taskID, ""))
+	c := bucket(tx, bucketLogs).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		var e LogEntry
+		if err := json.Unmarshal(v, &e); err != nil {
+			return nil, fmt.Errorf("store: corrupt log of %s: %w", taskID, err)
+		}
+		out = append(out, e)
+	}
+	return out, nil
 }
 
 func cloneTask(t *Task) *Task {

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 func TestBoltReopen(t *testing.T) {
@@ -78,30 +76,5 @@ func TestBoltLocked(t *testing.T) {
 	_, err = OpenBolt(path, BoltOptions{Timeout: 50 * time.Millisecond})
 	if err == nil || !strings.Contains(err.Error(), "locked by another process") {
 		t.Errorf("second OpenBolt err = %v, want a clear lock error", err)
-	}
-}
-
-func TestBoltFirstSeenPrunes(t *testing.T) {
-	ctx := context.Background()
-	clk := &clock{now: time.UnixMilli(1_700_000_000_000)}
-	b, err := OpenBolt(filepath.Join(t.TempDir(), "gw.db"), BoltOptions{Now: clk.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	for _, k := range []string{"a", "b", "c"} {
-		mustFirstSeen(t, b, k, time.Second)
-	}
-	clk.Advance(2 * time.Minute)
-	mustFirstSeen(t, b, "d", time.Hour) // sweeps a, b, c
-	var n int
-	if err := b.view(ctx, func(tx *bolt.Tx) error {
-		n = bucket(tx, bucketSeen).Stats().KeyN
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if n != 1 {
-		t.Errorf("seen keys after prune = %d, want 1", n)
 	}
 }

@@ -30,6 +30,8 @@ type RedisConfig struct {
 	PoolTimeout  time.Duration `mapstructure:"pool_timeout"`  // 0 means 150ms
 	// MaxRetries per command: 0 means 1, negative means none.
 	MaxRetries int `mapstructure:"max_retries"`
+	// Observe, if set, is told about every call (metrics).
+	Observe Observer `mapstructure:"-"`
 }
 
 // DefaultRedisPrefix is the key prefix when none is configured.
@@ -45,14 +47,13 @@ type Redis struct {
 	c       redis.UniversalClient
 	p       string
 	own     bool // Close closes c
+	obs     Observer
 	limiter *redis_rate.Limiter
 	lua     redisScripts
 
 	closeOnce sync.Once
 	closed    chan struct{}
 }
-
-var _ Store = (*Redis)(nil)
 
 // NewRedis returns a Store on c with keys under prefix ("" means
 // DefaultRedisPrefix). The caller keeps owning c: Close leaves it open.
@@ -80,7 +81,7 @@ func OpenRedis(cfg RedisConfig) (*Redis, error) {
 		return nil, fmt.Errorf("store: redis %v: %w", cfg.Addrs, err)
 	}
 	r := NewRedis(c, cfg.Prefix)
-	r.own = true
+	r.own, r.obs = true, cfg.Observe
 	return r, nil
 }
 
@@ -119,7 +120,8 @@ func (cfg RedisConfig) options() *redis.UniversalOptions {
 func (r *Redis) Kind() string { return "redis" }
 
 // Ping checks that Redis answers within ctx.
-func (r *Redis) Ping(ctx context.Context) error {
+func (r *Redis) Ping(ctx context.Context) (err error) {
+	defer r.obs.done("Ping", time.Now(), &err)
 	return r.fail("ping", r.c.Ping(ctx).Err())
 }
 
@@ -134,9 +136,10 @@ func (r *Redis) Close() error {
 
 // Counts reads the counters bumped on creation. They are approximate: a
 // crash between a create and its increment loses one.
-func (r *Redis) Counts(ctx context.Context) (Counts, error) {
+func (r *Redis) Counts(ctx context.Context) (_ Counts, err error) {
+	defer r.obs.done("Counts", time.Now(), &err)
 	var corps, tasks, files *redis.StringCmd
-	_, err := r.c.Pipelined(ctx, func(p redis.Pipeliner) error {
+	_, err = r.c.Pipelined(ctx, func(p redis.Pipeliner) error {
 		corps = p.Get(ctx, r.kCount("corps"))
 		tasks = p.Get(ctx, r.kCount("tasks"))
 		files = p.Get(ctx, r.kCount("files"))

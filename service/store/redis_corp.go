@@ -14,7 +14,8 @@ const subscribeTimeout = 2 * time.Second
 
 // EnsureSecret stores candidate under name unless a secret is there (SETNX)
 // and returns whichever secret is stored.
-func (r *Redis) EnsureSecret(ctx context.Context, name string, candidate []byte) ([]byte, error) {
+func (r *Redis) EnsureSecret(ctx context.Context, name string, candidate []byte) (_ []byte, err error) {
+	defer r.obs.done("EnsureSecret", time.Now(), &err)
 	key := r.kSecret(name)
 	if err := r.c.SetNX(ctx, key, candidate, 0).Err(); err != nil {
 		return nil, r.fail("ensure secret", err)
@@ -27,7 +28,8 @@ func (r *Redis) EnsureSecret(ctx context.Context, name string, candidate []byte)
 }
 
 // Corp returns the corp with id, or ErrNotFound.
-func (r *Redis) Corp(ctx context.Context, id string) (*Corp, error) {
+func (r *Redis) Corp(ctx context.Context, id string) (_ *Corp, err error) {
+	defer r.obs.done("Corp", time.Now(), &err)
 	c := new(Corp)
 	if err := r.getJSON(ctx, "get corp", r.kCorp(id), c); err != nil {
 		return nil, err
@@ -37,15 +39,16 @@ func (r *Redis) Corp(ctx context.Context, id string) (*Corp, error) {
 
 // UpdateCorp applies fn to the corp (created if missing) under WATCH/MULTI,
 // retrying when another writer changed it first; fn may run several times.
-func (r *Redis) UpdateCorp(ctx context.Context, id string, fn func(c *Corp) error) (*Corp, error) {
+func (r *Redis) UpdateCorp(ctx context.Context, id string, fn func(c *Corp) error) (_ *Corp, err error) {
+	var fnErr error
+	defer r.obs.doneUpdate("UpdateCorp", time.Now(), &err, &fnErr)
 	if id == "" {
 		return nil, errors.New("store: corp id required")
 	}
 	key := r.kCorp(id)
 	var out *Corp
 	var created bool
-	var fnErr error
-	err := r.watch(ctx, func(tx *redis.Tx) error {
+	err = r.watch(ctx, func(tx *redis.Tx) error {
 		c := &Corp{ID: id}
 		data, err := tx.Get(ctx, key).Bytes()
 		created = errors.Is(err, redis.Nil)
@@ -87,7 +90,8 @@ func (r *Redis) UpdateCorp(ctx context.Context, id string, fn func(c *Corp) erro
 }
 
 // PublishCorpChange publishes id on the corp-changes channel.
-func (r *Redis) PublishCorpChange(ctx context.Context, id string) error {
+func (r *Redis) PublishCorpChange(ctx context.Context, id string) (err error) {
+	defer r.obs.done("PublishCorpChange", time.Now(), &err)
 	return r.fail("publish corp change", r.c.Publish(ctx, r.channel(), id).Err())
 }
 
@@ -131,7 +135,8 @@ func (r *Redis) SubscribeCorpChanges(ctx context.Context, fn func(id string)) er
 }
 
 // User returns the user, or ErrNotFound.
-func (r *Redis) User(ctx context.Context, corpID, userID string) (*User, error) {
+func (r *Redis) User(ctx context.Context, corpID, userID string) (_ *User, err error) {
+	defer r.obs.done("User", time.Now(), &err)
 	u := new(User)
 	if err := r.getJSON(ctx, "get user", r.kUser(corpID, userID), u); err != nil {
 		return nil, err
@@ -141,7 +146,8 @@ func (r *Redis) User(ctx context.Context, corpID, userID string) (*User, error) 
 
 // PutUser stores u with SET NX and returns the stored user, which is u's
 // copy only for the first writer.
-func (r *Redis) PutUser(ctx context.Context, u *User) (*User, error) {
+func (r *Redis) PutUser(ctx context.Context, u *User) (_ *User, err error) {
+	defer r.obs.done("PutUser", time.Now(), &err)
 	if u.CorpID == "" || u.UserID == "" {
 		return nil, errors.New("store: user needs corp id and user id")
 	}
@@ -165,7 +171,8 @@ func (r *Redis) PutUser(ctx context.Context, u *User) (*User, error) {
 }
 
 // PutFile stores f, replacing a file with the same id.
-func (r *Redis) PutFile(ctx context.Context, f *File) error {
+func (r *Redis) PutFile(ctx context.Context, f *File) (err error) {
+	defer r.obs.done("PutFile", time.Now(), &err)
 	if f.ID == "" {
 		return errors.New("store: file id required")
 	}
@@ -189,7 +196,8 @@ func (r *Redis) PutFile(ctx context.Context, f *File) error {
 }
 
 // File returns the file with id, or ErrNotFound.
-func (r *Redis) File(ctx context.Context, id string) (*File, error) {
+func (r *Redis) File(ctx context.Context, id string) (_ *File, err error) {
+	defer r.obs.done("File", time.Now(), &err)
 	f := new(File)
 	if err := r.getJSON(ctx, "get file", r.kFile(id), f); err != nil {
 		return nil, err

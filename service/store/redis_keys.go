@@ -47,7 +47,6 @@ func (r *Redis) kInstance(corpID, instanceID string) string {
 	return r.p + "inst:{corp:" + corpID + "}:" + instanceID
 }
 func (r *Redis) kFile(id string) string    { return r.p + "file:" + id }
-func (r *Redis) kSeen(key string) string   { return r.p + "seen:" + key }
 func (r *Redis) kAllow(key string) string  { return r.p + "allow:" + key }
 func (r *Redis) kCount(name string) string { return r.p + "count:" + name }
 func (r *Redis) kOutbox(part string) string {

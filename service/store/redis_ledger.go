@@ -38,7 +38,8 @@ return n`
 
 // PlaceOrder stores o and adds its quantity to the corp's quota in one
 // script, unless the corp has the order already.
-func (r *Redis) PlaceOrder(ctx context.Context, o *Order) (*Order, bool, error) {
+func (r *Redis) PlaceOrder(ctx context.Context, o *Order) (_ *Order, _ bool, err error) {
+	defer r.obs.done("PlaceOrder", time.Now(), &err)
 	if o.CorpID == "" || o.OrderID == "" {
 		return nil, false, errors.New("store: order needs corp id and order id")
 	}
@@ -66,7 +67,8 @@ func (r *Redis) PlaceOrder(ctx context.Context, o *Order) (*Order, bool, error) 
 }
 
 // Quota returns the corp's quota; a corp without orders has a zero quota.
-func (r *Redis) Quota(ctx context.Context, corpID string) (Quota, error) {
+func (r *Redis) Quota(ctx context.Context, corpID string) (_ Quota, err error) {
+	defer r.obs.done("Quota", time.Now(), &err)
 	vals, err := r.c.HMGet(ctx, r.kQuota(corpID), "bought", "used").Result()
 	if err != nil {
 		return Quota{}, r.fail("quota", err)
@@ -83,7 +85,8 @@ func (r *Redis) Quota(ctx context.Context, corpID string) (Quota, error) {
 }
 
 // UseQuota takes n from the corp's quota or returns ErrNoQuota.
-func (r *Redis) UseQuota(ctx context.Context, corpID string, n int64) error {
+func (r *Redis) UseQuota(ctx context.Context, corpID string, n int64) (err error) {
+	defer r.obs.done("UseQuota", time.Now(), &err)
 	if n < 0 {
 		return fmt.Errorf("store: negative quota amount %d", n)
 	}
@@ -98,31 +101,19 @@ func (r *Redis) UseQuota(ctx context.Context, corpID string, n int64) error {
 }
 
 // ReleaseQuota gives back n taken by UseQuota; used never drops below zero.
-func (r *Redis) ReleaseQuota(ctx context.Context, corpID string, n int64) error {
+func (r *Redis) ReleaseQuota(ctx context.Context, corpID string, n int64) (err error) {
+	defer r.obs.done("ReleaseQuota", time.Now(), &err)
 	if n < 0 {
 		return fmt.Errorf("store: negative quota amount %d", n)
 	}
 	return r.fail("release quota", r.lua.releaseQuota.Run(ctx, r.c, []string{r.kQuota(corpID)}, n).Err())
 }
 
-// FirstSeen records key with SET NX PX for ttl (forever if ttl <= 0) and
-// reports whether it was new; Redis expires it.
-func (r *Redis) FirstSeen(ctx context.Context, key string, ttl time.Duration) (bool, error) {
-	ttl = max(ttl, 0)
-	if ttl > 0 {
-		ttl = max(ttl, time.Millisecond)
-	}
-	ok, err := r.c.SetNX(ctx, r.kSeen(key), 1, ttl).Result()
-	if err != nil {
-		return false, r.fail("first seen", err)
-	}
-	return ok, nil
-}
-
 // Allow reports whether one more call under key fits in limit per second,
 // shared by all replicas (GCRA, burst = limit). A limit of zero or less
 // allows nothing.
-func (r *Redis) Allow(ctx context.Context, key string, limit int) (bool, error) {
+func (r *Redis) Allow(ctx context.Context, key string, limit int) (_ bool, err error) {
+	defer r.obs.done("Allow", time.Now(), &err)
 	if limit <= 0 {
 		return false, nil
 	}

@@ -93,7 +93,8 @@ func (r *Redis) outboxKeys(parts ...string) []string {
 
 // Enqueue adds e to the outbox (ErrExists if its id is taken). An empty ID
 // gets a random one and a zero CreatedAt the current time.
-func (r *Redis) Enqueue(ctx context.Context, e *Event) error {
+func (r *Redis) Enqueue(ctx context.Context, e *Event) (err error) {
+	defer r.obs.done("Enqueue", time.Now(), &err)
 	if e.ID == "" {
 		e.ID = newID()
 	}
@@ -116,7 +117,8 @@ func (r *Redis) Enqueue(ctx context.Context, e *Event) error {
 }
 
 // Claim leases the head event of up to n keys whose head is due and free.
-func (r *Redis) Claim(ctx context.Context, now time.Time, lease time.Duration, n int) ([]*Event, error) {
+func (r *Redis) Claim(ctx context.Context, now time.Time, lease time.Duration, n int) (_ []*Event, err error) {
+	defer r.obs.done("Claim", time.Now(), &err)
 	if n <= 0 {
 		return nil, nil
 	}
@@ -151,14 +153,16 @@ func (r *Redis) Claim(ctx context.Context, now time.Time, lease time.Duration, n
 }
 
 // Ack removes e and makes the next event of its key the head.
-func (r *Redis) Ack(ctx context.Context, e *Event) error {
+func (r *Redis) Ack(ctx context.Context, e *Event) (err error) {
+	defer r.obs.done("Ack", time.Now(), &err)
 	keys := r.outboxKeys("ready", "ev", "att", "next", "err", "created", "q:"+e.Key)
 	return r.fail("ack", r.lua.ack.Run(ctx, r.c, keys, e.ID, e.Key).Err())
 }
 
 // Retry releases e's lease and schedules it at next, counting the attempt;
 // e is updated to match.
-func (r *Redis) Retry(ctx context.Context, e *Event, next time.Time, lastErr string) error {
+func (r *Redis) Retry(ctx context.Context, e *Event, next time.Time, lastErr string) (err error) {
+	defer r.obs.done("Retry", time.Now(), &err)
 	keys := r.outboxKeys("ready", "ev", "att", "next", "err", "q:"+e.Key)
 	n, err := r.lua.retry.Run(ctx, r.c, keys, e.ID, e.Key, next.UnixMilli(), lastErr).Int()
 	if err != nil {
@@ -172,10 +176,11 @@ func (r *Redis) Retry(ctx context.Context, e *Event, next time.Time, lastErr str
 }
 
 // OutboxStats counts the outbox and the age of its oldest event.
-func (r *Redis) OutboxStats(ctx context.Context, now time.Time) (OutboxStats, error) {
+func (r *Redis) OutboxStats(ctx context.Context, now time.Time) (_ OutboxStats, err error) {
+	defer r.obs.done("OutboxStats", time.Now(), &err)
 	var depth *redis.IntCmd
 	var oldest *redis.ZSliceCmd
-	_, err := r.c.Pipelined(ctx, func(p redis.Pipeliner) error {
+	_, err = r.c.Pipelined(ctx, func(p redis.Pipeliner) error {
 		depth = p.HLen(ctx, r.kOutbox("ev"))
 		oldest = p.ZRangeWithScores(ctx, r.kOutbox("created"), 0, 0)
 		return nil

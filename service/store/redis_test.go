@@ -70,7 +70,6 @@ func TestRedisOutage(t *testing.T) {
 		{"CreateTask", func() error { return r.CreateTask(ctx, &Task{ID: "t2"}) }},
 		{"AppendLog", func() error { _, err := r.AppendLog(ctx, "t1", LogEntry{Key: "k"}); return err }},
 		{"UseQuota", func() error { return r.UseQuota(ctx, "c1", 1) }},
-		{"FirstSeen", func() error { _, err := r.FirstSeen(ctx, "k", time.Minute); return err }},
 		{"Allow", func() error { _, err := r.Allow(ctx, "k", 5); return err }},
 		{"Claim", func() error { _, err := r.Claim(ctx, time.Now(), time.Minute, 10); return err }},
 		{"PublishCorpChange", func() error { return r.PublishCorpChange(ctx, "c1") }},

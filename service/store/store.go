@@ -2,16 +2,18 @@
 // their logs, files, the order ledger, the event outbox and shared secrets.
 // Two implementations satisfy one contract test: Bolt (an embedded bbolt
 // file, the default) and Redis (go-redis UniversalClient: single node,
-// Sentinel or Cluster). It knows nothing about DingTalk or e签宝 wire formats.
+// Sentinel or Cluster). Their callers declare the interfaces they need
+// (package service, by role); every method is safe for concurrent use, and
+// every write that returns nil is durable (fsync'd or acknowledged by Redis)
+// before the method returns. It knows nothing about DingTalk or e签宝 wire
+// formats.
 package store
 
 import (
-	"context"
 	"errors"
-	"time"
 )
 
-// Sentinel errors. Any other error from a Store means the backend failed
+// Sentinel errors. Any other error from a store means the backend failed
 // (unreachable, timed out, corrupt) and callers answer 503.
 var (
 	ErrNotFound = errors.New("store: not found")
@@ -154,98 +156,4 @@ type Counts struct {
 	Corps int64 `json:"corps"`
 	Tasks int64 `json:"tasks"`
 	Files int64 `json:"files"`
-}
-
-// Store is what the gateway keeps. Every method is safe for concurrent use,
-// and every write that returns nil is durable (fsync'd or acknowledged by
-// Redis) before the method returns.
-type Store interface {
-	// EnsureSecret returns the secret stored under name, storing candidate
-	// first if there is none, so that every replica ends up with the same one.
-	EnsureSecret(ctx context.Context, name string, candidate []byte) ([]byte, error)
-
-	Corp(ctx context.Context, id string) (*Corp, error)
-	// UpdateCorp applies fn to the corp atomically and returns the result. A
-	// missing corp is created: fn then sees a Corp with only ID set. If fn
-	// returns an error nothing is written and that error is returned. fn may
-	// run more than once (Redis retries when another writer won), so it must
-	// only change c.
-	UpdateCorp(ctx context.Context, id string, fn func(c *Corp) error) (*Corp, error)
-	// PublishCorpChange tells every replica that corp id changed (for
-	// example it was revoked); SubscribeCorpChanges calls fn for each change
-	// until ctx is done. SubscribeCorpChanges returns once the subscription
-	// is active (or with the error that kept it from becoming so); fn then
-	// runs on one goroutine. Changes may arrive out of order, and fn("")
-	// means some may have been missed (Redis resubscribed after losing its
-	// connection): treat every corp as changed.
-	PublishCorpChange(ctx context.Context, id string) error
-	SubscribeCorpChanges(ctx context.Context, fn func(id string)) error
-
-	User(ctx context.Context, corpID, userID string) (*User, error)
-	// PutUser stores u unless a user with its key exists, and returns the
-	// stored one (so concurrent first uses agree on one account).
-	PutUser(ctx context.Context, u *User) (*User, error)
-
-	// CreateTask stores a new task (ErrExists if its id is taken) and indexes
-	// its FlowID when set. CreatedAt and UpdatedAt are set when zero.
-	CreateTask(ctx context.Context, t *Task) error
-	Task(ctx context.Context, id string) (*Task, error)
-	// UpdateTask applies fn atomically; the flow index follows FlowID and the
-	// instance index follows CorpID and InstanceID. Like UpdateCorp's, fn may
-	// run more than once.
-	UpdateTask(ctx context.Context, id string, fn func(t *Task) error) (*Task, error)
-	TaskByFlow(ctx context.Context, flowID string) (*Task, error)
-	// TasksByInstance returns the corp's tasks linked to a DingTalk approval
-	// instance, oldest first; none is an empty result, not ErrNotFound.
-	TasksByInstance(ctx context.Context, corpID, instanceID string) ([]*Task, error)
-	// AppendLog adds e to the task's log unless an entry with e.Key is there;
-	// it reports whether e was added. An entry with an empty Key is always
-	// added.
-	AppendLog(ctx context.Context, taskID string, e LogEntry) (bool, error)
-	Logs(ctx context.Context, taskID string) ([]LogEntry, error)
-
-	PutFile(ctx context.Context, f *File) error
-	File(ctx context.Context, id string) (*File, error)
-
-	// PlaceOrder stores o and adds o.Quantity to the corp's bought quota, in
-	// one step. If the corp already has an order with o.OrderID, nothing
-	// changes and the stored order is returned with created=false.
-	PlaceOrder(ctx context.Context, o *Order) (stored *Order, created bool, err error)
-	Quota(ctx context.Context, corpID string) (Quota, error)
-	// UseQuota takes n from the corp's quota, or returns ErrNoQuota.
-	UseQuota(ctx context.Context, corpID string, n int64) error
-	// ReleaseQuota gives back n taken by UseQuota (for a call that failed).
-	ReleaseQuota(ctx context.Context, corpID string, n int64) error
-
-	// FirstSeen records key for ttl and reports whether it was new. A ttl of
-	// zero or less keeps the key forever.
-	FirstSeen(ctx context.Context, key string, ttl time.Duration) (bool, error)
-
-	// Allow reports whether one more call under key fits in limit calls per
-	// second (a shared GCRA/token bucket across replicas, burst = limit). A
-	// limit of zero or less allows nothing.
-	Allow(ctx context.Context, key string, limit int) (bool, error)
-
-	// Enqueue adds e to the outbox (ErrExists if its ID is taken). An empty
-	// ID is set to a random one, a zero CreatedAt to now.
-	Enqueue(ctx context.Context, e *Event) error
-	// Claim leases up to max deliverable events: for each key only the
-	// oldest event, only when its NextAt has come, and only if no other
-	// claimant holds it. A lease lasts until Ack, Retry or lease expiry.
-	Claim(ctx context.Context, now time.Time, lease time.Duration, max int) ([]*Event, error)
-	// Ack removes a delivered event; acking one that is gone is not an
-	// error.
-	Ack(ctx context.Context, e *Event) error
-	// Retry releases the lease and schedules e again at next, recording
-	// the attempt and its error, and updates e to match (ErrNotFound if e
-	// is gone).
-	Retry(ctx context.Context, e *Event, next time.Time, lastErr string) error
-	OutboxStats(ctx context.Context, now time.Time) (OutboxStats, error)
-
-	Counts(ctx context.Context) (Counts, error)
-	// Ping checks that the backend answers.
-	Ping(ctx context.Context) error
-	// Kind is "embedded" or "redis".
-	Kind() string
-	Close() error
 }

@@ -3,9 +3,9 @@ package store
 import (
 	"context"
 	"errors"
+	"esign-gateway/service/store/redistest"
 	"sync/atomic"
 	"testing"
-	"time"
 )
 
 func testOrders(t *testing.T, s fixture) {
@@ -70,30 +70,22 @@ func testQuota(t *testing.T, s fixture) {
 	wantQuota(t, s, "c1", Quota{Bought: 30})
 }
 
-func wantQuota(t *testing.T, s Store, corpID string, want Quota) {
+func wantQuota(t *testing.T, s backend, corpID string, want Quota) {
 	t.Helper()
 	if q, err := s.Quota(context.Background(), corpID); err != nil || q != want {
 		t.Errorf("Quota(%s) = %+v, %v; want %+v", corpID, q, err, want)
 	}
 }
 
-func testFirstSeen(t *testing.T, s fixture) {
-	for _, tc := range []struct {
-		key  string
-		want bool
-	}{{"k1", true}, {"k1", false}, {"k2", true}, {"k1", false}} {
-		if got := mustFirstSeen(t, s, tc.key, time.Minute); got != tc.want {
-			t.Errorf("FirstSeen(%q) = %v, want %v", tc.key, got, tc.want)
-		}
-	}
-	const ttl = 10 * time.Second
-	if !mustFirstSeen(t, s, "short", ttl) {
-		t.Fatal("FirstSeen(short) = false, want true")
-	}
-	s.expires(t, "short", ttl)
+// TestRedisAllow: the rate limit every replica shares (GCRA in Redis). The
+// embedded store has none: a gateway on it limits in-process
+// (middleware.LocalLimiter).
+func TestRedisAllow(t *testing.T) {
+	t.Run("single", func(t *testing.T) { testAllow(t, redisOpener([]string{redistest.Start(t).Addr()})(t).backend.(*Redis)) })
+	t.Run("cluster", func(t *testing.T) { testAllow(t, redisOpener(redistest.StartCluster(t, 3))(t).backend.(*Redis)) })
 }
 
-func testAllow(t *testing.T, s fixture) {
+func testAllow(t *testing.T, s *Redis) {
 	ctx := context.Background()
 	allowed := 0
 	for range 10 {

@@ -14,7 +14,7 @@ import (
 // argument, so no clock is needed.
 var t0 = time.UnixMilli(1_700_000_000_000)
 
-func enqueue(t *testing.T, s Store, events ...*Event) {
+func enqueue(t *testing.T, s backend, events ...*Event) {
 	t.Helper()
 	for _, e := range events {
 		if err := s.Enqueue(context.Background(), e); err != nil {
@@ -24,7 +24,7 @@ func enqueue(t *testing.T, s Store, events ...*Event) {
 }
 
 // claim claims at now and returns the ids, sorted.
-func claim(t *testing.T, s Store, now time.Time, lease time.Duration) []string {
+func claim(t *testing.T, s backend, now time.Time, lease time.Duration) []string {
 	t.Helper()
 	events, err := s.Claim(context.Background(), now, lease, 100)
 	if err != nil {
@@ -42,7 +42,7 @@ func ids(events []*Event) []string {
 	return out
 }
 
-func wantClaim(t *testing.T, s Store, now time.Time, want ...string) {
+func wantClaim(t *testing.T, s backend, now time.Time, want ...string) {
 	t.Helper()
 	if want == nil {
 		want = []string{}

@@ -67,7 +67,7 @@ func testTask(t *testing.T, s fixture) {
 }
 
 // wantFlow checks TaskByFlow; taskID "" means not found.
-func wantFlow(t *testing.T, s Store, flowID, taskID string) {
+func wantFlow(t *testing.T, s backend, flowID, taskID string) {
 	t.Helper()
 	got, err := s.TaskByFlow(context.Background(), flowID)
 	switch {
@@ -101,7 +101,7 @@ func testTasksByInstance(t *testing.T, s fixture) {
 	wantInstance(t, s, "c1", "i2", "b", "d")
 }
 
-func wantInstance(t *testing.T, s Store, corpID, instanceID string, want ...string) {
+func wantInstance(t *testing.T, s backend, corpID, instanceID string, want ...string) {
 	t.Helper()
 	tasks, err := s.TasksByInstance(context.Background(), corpID, instanceID)
 	if err != nil {
@@ -146,5 +146,37 @@ func testLogs(t *testing.T, s fixture) {
 	}
 	if logs, err := s.Logs(ctx, "t2"); err != nil || len(logs) != 0 {
 		t.Errorf("Logs(other task) = %v, %v", logs, err)
+	}
+}
+
+// testTaskWithLogs: the one-step read of a task and its log (one pipelined
+// round trip on Redis, one transaction on Bolt).
+func testTaskWithLogs(t *testing.T, st fixture) {
+	ctx := context.Background()
+	if _, _, err := st.TaskWithLogs(ctx, "missing"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("missing task: got %v, want ErrNotFound", err)
+	}
+	if err := st.CreateTask(ctx, &Task{ID: "t1", CorpID: "c1", FlowID: "f1"}); err != nil {
+		t.Fatal(err)
+	}
+	// A prefix of another task's id must not leak its log.
+	if err := st.CreateTask(ctx, &Task{ID: "t10", CorpID: "c1", FlowID: "f10"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.AppendLog(ctx, "t10", LogEntry{Key: "x", LogType: "9"}); err != nil {
+		t.Fatal(err)
+	}
+	task, logs, err := st.TaskWithLogs(ctx, "t1")
+	if err != nil || task.CorpID != "c1" || len(logs) != 0 {
+		t.Errorf("empty log: got %+v %v %v, want task of c1 and no entries", task, logs, err)
+	}
+	for _, k := range []string{"a", "b"} {
+		if _, err := st.AppendLog(ctx, "t1", LogEntry{Key: k, LogType: "1"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	task, logs, err = st.TaskWithLogs(ctx, "t1")
+	if err != nil || task.FlowID != "f1" || len(logs) != 2 || logs[0].Key != "a" || logs[1].Key != "b" {
+		t.Errorf("got %+v %v %v, want task f1 with entries a, b", task, logs, err)
 	}
 }

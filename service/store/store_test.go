@@ -13,11 +13,49 @@ import (
 	"esign-gateway/service/store/redistest"
 )
 
-// fixture is a Store under test plus the backend's own way to show that a
-// FirstSeen key expires (a fake clock for Bolt, PTTL for Redis).
+// backend is the contract both stores meet: every method the services use,
+// by role (package service declares each role where it is used).
+type backend interface {
+	EnsureSecret(ctx context.Context, name string, candidate []byte) ([]byte, error)
+	Corp(ctx context.Context, id string) (*Corp, error)
+	UpdateCorp(ctx context.Context, id string, fn func(c *Corp) error) (*Corp, error)
+	PublishCorpChange(ctx context.Context, id string) error
+	SubscribeCorpChanges(ctx context.Context, fn func(id string)) error
+	User(ctx context.Context, corpID, userID string) (*User, error)
+	PutUser(ctx context.Context, u *User) (*User, error)
+	CreateTask(ctx context.Context, t *Task) error
+	Task(ctx context.Context, id string) (*Task, error)
+	UpdateTask(ctx context.Context, id string, fn func(t *Task) error) (*Task, error)
+	TaskByFlow(ctx context.Context, flowID string) (*Task, error)
+	TasksByInstance(ctx context.Context, corpID, instanceID string) ([]*Task, error)
+	AppendLog(ctx context.Context, taskID string, e LogEntry) (bool, error)
+	Logs(ctx context.Context, taskID string) ([]LogEntry, error)
+	TaskWithLogs(ctx context.Context, id string) (*Task, []LogEntry, error)
+	PutFile(ctx context.Context, f *File) error
+	File(ctx context.Context, id string) (*File, error)
+	PlaceOrder(ctx context.Context, o *Order) (*Order, bool, error)
+	Quota(ctx context.Context, corpID string) (Quota, error)
+	UseQuota(ctx context.Context, corpID string, n int64) error
+	ReleaseQuota(ctx context.Context, corpID string, n int64) error
+	Enqueue(ctx context.Context, e *Event) error
+	Claim(ctx context.Context, now time.Time, lease time.Duration, max int) ([]*Event, error)
+	Ack(ctx context.Context, e *Event) error
+	Retry(ctx context.Context, e *Event, next time.Time, lastErr string) error
+	OutboxStats(ctx context.Context, now time.Time) (OutboxStats, error)
+	Counts(ctx context.Context) (Counts, error)
+	Ping(ctx context.Context) error
+	Kind() string
+	Close() error
+}
+
+var (
+	_ backend = (*Bolt)(nil)
+	_ backend = (*Redis)(nil)
+)
+
+// fixture is a store under test.
 type fixture struct {
-	Store
-	expires func(t *testing.T, key string, ttl time.Duration)
+	backend
 }
 
 // opener gives each test case a fresh, empty store.
@@ -51,11 +89,10 @@ func testStore(t *testing.T, open opener) {
 		{"Task", testTask},
 		{"TasksByInstance", testTasksByInstance},
 		{"Logs", testLogs},
+		{"TaskWithLogs", testTaskWithLogs},
 		{"Files", testFiles},
 		{"Orders", testOrders},
 		{"Quota", testQuota},
-		{"FirstSeen", testFirstSeen},
-		{"Allow", testAllow},
 		{"OutboxOrder", testOutboxOrder},
 		{"OutboxConcurrentClaim", testOutboxConcurrentClaim},
 		{"OutboxLease", testOutboxLease},
@@ -69,41 +106,13 @@ func testStore(t *testing.T, open opener) {
 	}
 }
 
-// clock is a settable clock for Bolt.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 func openBolt(t *testing.T) fixture {
-	clk := &clock{now: time.UnixMilli(1_700_000_000_000)}
-	b, err := OpenBolt(filepath.Join(t.TempDir(), "gw.db"), BoltOptions{Now: clk.Now})
+	b, err := OpenBolt(filepath.Join(t.TempDir(), "gw.db"), BoltOptions{})
 	if err != nil {
 		t.Fatalf("OpenBolt: %v", err)
 	}
 	t.Cleanup(func() { b.Close() })
-	return fixture{Store: b, expires: func(t *testing.T, key string, ttl time.Duration) {
-		clk.Advance(ttl - time.Millisecond)
-		if fresh := mustFirstSeen(t, b, key, ttl); fresh {
-			t.Errorf("FirstSeen(%q) just before expiry = true, want false", key)
-		}
-		clk.Advance(time.Millisecond)
-		if fresh := mustFirstSeen(t, b, key, ttl); !fresh {
-			t.Errorf("FirstSeen(%q) at expiry = false, want true", key)
-		}
-	}}
+	return fixture{backend: b}
 }
 
 // redisOpener opens stores on addrs, each under its own prefix so that
@@ -122,22 +131,8 @@ func redisOpener(addrs []string) opener {
 			t.Fatalf("OpenRedis: %v", err)
 		}
 		t.Cleanup(func() { r.Close() })
-		return fixture{Store: r, expires: func(t *testing.T, key string, ttl time.Duration) {
-			pttl, err := r.c.PTTL(context.Background(), r.kSeen(key)).Result()
-			if err != nil || pttl <= 0 || pttl > ttl {
-				t.Errorf("PTTL(%q) = %v, %v; want in (0, %v]", key, pttl, err, ttl)
-			}
-		}}
+		return fixture{backend: r}
 	}
-}
-
-func mustFirstSeen(t *testing.T, s Store, key string, ttl time.Duration) bool {
-	t.Helper()
-	fresh, err := s.FirstSeen(context.Background(), key, ttl)
-	if err != nil {
-		t.Fatalf("FirstSeen(%q): %v", key, err)
-	}
-	return fresh
 }
 
 // parallel runs fn(i) for i in [0, n) at once and waits for all.

@@ -7,7 +7,7 @@
 // It starts, on loopback: the e签宝 emulator with a fixed latency (0 ms and
 // 20 ms runs), a bare httputil.ReverseProxy in front of it that signs each
 // request like the gateway, redis-server, and the gateway binary in serve
-// mode (cache.ttl 0 and 2s, on Redis and on the embedded store). For each,
+// mode (read caches off and cache.ttl 2s, on Redis and on the embedded store). For each,
 // closed-loop load (vegeta, fixed connections) finds the maximum
 // throughput, then open-loop load at half the proxy's maximum gives latency
 // percentiles. The thing under test (proxy or gateway, GOMAXPROCS=1) runs on

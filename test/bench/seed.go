@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"esign-gateway/api"
 	"esign-gateway/service"
 )
 
@@ -20,14 +21,14 @@ import (
 var pdf = []byte("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n3 0 obj << /Type /Page >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
 
 // seed does what a DingTalk app would, through HTTP only: a corp token
-// (POST /v1.0/oauth2/corpAccessToken), an upload (GetFileUploadUrl, then
+// (GetCorpAccessToken), an upload (GetFileUploadUrl, then
 // the PUT to e签宝), a flow with two signers (CreateProcess), and one
 // GetFlowDetail, which also fills the gateway's name cache.
 func (g *gateway) seed() error {
 	var tok struct {
 		AccessToken string `json:"accessToken"`
 	}
-	if err := g.call("POST", "/v1.0/oauth2/corpAccessToken", map[string]any{"suiteKey": suiteKey,
+	if err := g.call("POST", routePath("GetCorpAccessToken", "oauth2_1.0"), map[string]any{"suiteKey": suiteKey,
 		"suiteSecret": suiteSecret, "authCorpId": benchCorp, "suiteTicket": "bench"}, &tok); err != nil {
 		return err
 	}
@@ -38,7 +39,7 @@ func (g *gateway) seed() error {
 		FileID    string `json:"fileId"`
 		UploadURL string `json:"uploadUrl"`
 	}
-	if err := g.call("POST", "/v2.0/esign/files/uploadUrls", map[string]any{"contentMd5": md,
+	if err := g.call("POST", routePath("GetFileUploadUrl", "esign_2.0"), map[string]any{"contentMd5": md,
 		"contentType": "application/pdf", "convert2Pdf": false, "fileName": "合同.pdf", "fileSize": len(pdf)}, &up); err != nil {
 		return err
 	}
@@ -56,7 +57,7 @@ func (g *gateway) seed() error {
 	var task struct {
 		TaskID string `json:"taskId"`
 	}
-	if err := g.call("POST", "/v2.0/esign/process/startAtOnce", map[string]any{
+	if err := g.call("POST", routePath("CreateProcess", "esign_2.0"), map[string]any{
 		"taskName": "劳动合同", "initiatorUserId": "u1",
 		"files": []map[string]any{{"fileId": up.FileID, "fileName": "合同.pdf", "fileType": 1}},
 		"participants": []map[string]any{
@@ -69,7 +70,15 @@ func (g *gateway) seed() error {
 	return g.call("GET", g.detailPath(), nil, nil)
 }
 
-func (g *gateway) detailPath() string { return "/v2.0/esign/flowTasks/" + g.TaskID }
+func (g *gateway) detailPath() string {
+	return strings.Replace(routePath("GetFlowDetail", "esign_2.0"), ":taskId", g.TaskID, 1)
+}
+
+// routePath is an action's path from the gateway's action table.
+func routePath(action, version string) string {
+	_, p := api.Route(action, version)
+	return p
+}
 
 // call sends one JSON request with the gateway's token and decodes a 200
 // answer into out.

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"esign-gateway/service"
 	"esign-gateway/service/store"
 	"esign-gateway/service/store/redistest"
 )
@@ -32,12 +33,12 @@ func TestKillDuringCreateProcess(t *testing.T) {
 			dir := t.TempDir()
 			addr := freeAddr(t)
 			var extra []string
-			var open func() store.Store
+			var open func() service.Store
 			switch kind {
 			case "embedded":
 				path := filepath.Join(dir, "gw.db")
 				extra = []string{"ESIGNGW_STORE_DRIVER=embedded", "ESIGNGW_STORE_PATH=" + path}
-				open = func() store.Store {
+				open = func() service.Store {
 					st, err := store.OpenBolt(path, store.BoltOptions{})
 					if err != nil {
 						t.Fatal(err)
@@ -48,7 +49,7 @@ func TestKillDuringCreateProcess(t *testing.T) {
 				r := redistest.Start(t)
 				cfg := store.RedisConfig{Addrs: []string{r.Addr()}, Prefix: "rel:"}
 				extra = []string{"ESIGNGW_STORE_DRIVER=redis", "ESIGNGW_STORE_REDIS_ADDRS=" + r.Addr(), "ESIGNGW_STORE_REDIS_PREFIX=rel:"}
-				open = func() store.Store {
+				open = func() service.Store {
 					st, err := store.OpenRedis(cfg)
 					if err != nil {
 						t.Fatal(err)

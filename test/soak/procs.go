@@ -14,11 +14,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
+	"esign-gateway/api"
 	"esign-gateway/esign/esigntest"
 )
 
@@ -200,7 +202,7 @@ func (e *environment) call(method, url string, body any) (map[string]any, error)
 
 // targets gets a token, creates a flow and returns the read actions on it.
 func (e *environment) targets() ([]vegeta.Target, error) {
-	m, err := e.call("POST", e.base+"/v1.0/oauth2/corpAccessToken", map[string]string{"suiteKey": suiteKey, "suiteSecret": suiteSecret, "authCorpId": corpID, "suiteTicket": "t"})
+	m, err := e.call("POST", e.base+path("GetCorpAccessToken", "oauth2_1.0"), map[string]string{"suiteKey": suiteKey, "suiteSecret": suiteSecret, "authCorpId": corpID, "suiteTicket": "t"})
 	if err != nil {
 		return nil, err
 	}
@@ -208,7 +210,7 @@ func (e *environment) targets() ([]vegeta.Target, error) {
 	pdf := []byte("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n3 0 obj << /Type /Page >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
 	sum := md5.Sum(pdf)
 	md := base64.StdEncoding.EncodeToString(sum[:])
-	up, err := e.call("POST", e.base+"/v2.0/esign/files/uploadUrls", map[string]any{"contentMd5": md, "contentType": "application/pdf", "convert2Pdf": false, "fileName": "a.pdf", "fileSize": len(pdf)})
+	up, err := e.call("POST", e.base+path("GetFileUploadUrl", "esign_2.0"), map[string]any{"contentMd5": md, "contentType": "application/pdf", "convert2Pdf": false, "fileName": "a.pdf", "fileSize": len(pdf)})
 	if err != nil {
 		return nil, err
 	}
@@ -220,7 +222,7 @@ func (e *environment) targets() ([]vegeta.Target, error) {
 		return nil, err
 	}
 	res.Body.Close()
-	task, err := e.call("POST", e.base+"/v2.0/esign/process/startAtOnce", map[string]any{"taskName": "soak", "initiatorUserId": "u1",
+	task, err := e.call("POST", e.base+path("CreateProcess", "esign_2.0"), map[string]any{"taskName": "soak", "initiatorUserId": "u1",
 		"files":        []map[string]any{{"fileId": up["fileId"], "fileName": "a.pdf", "fileType": 1}},
 		"participants": []map[string]any{{"accountType": "DING_USER", "userId": "u2", "signRequirements": "2"}}})
 	if err != nil {
@@ -229,8 +231,19 @@ func (e *environment) targets() ([]vegeta.Target, error) {
 	id := task["taskId"].(string)
 	h := http.Header{"X-Acs-Dingtalk-Access-Token": {e.token}}
 	var out []vegeta.Target
-	for _, p := range []string{"/v2.0/esign/flowTasks/" + id, "/v1.0/esign/flows/detail?taskId=" + id, "/v2.0/esign/signTasks/" + id, "/v2.0/esign/margins"} {
+	for _, p := range []string{path("GetFlowDetail", "esign_2.0", "taskId", id), path("GetFlowDetail", "esign_1.0") + "?taskId=" + id,
+		path("GetSignDetail", "esign_2.0", "taskId", id), path("GetContractMargin", "esign_2.0")} {
 		out = append(out, vegeta.Target{Method: "GET", URL: e.base + p, Header: h})
 	}
 	return out, nil
+}
+
+// path is an action's path from the gateway's action table, with its path
+// parameters filled in from name, value pairs.
+func path(action, version string, params ...string) string {
+	_, p := api.Route(action, version)
+	for i := 0; i+1 < len(params); i += 2 {
+		p = strings.Replace(p, ":"+params[i], params[i+1], 1)
+	}
+	return p
 }

@@ -1,9 +1,8 @@
-package api
+package middleware
 
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"testing"
 	"time"
 )
@@ -24,7 +23,8 @@ func (s *scripted) Allow(context.Context, string, int) (bool, error) {
 func TestFailover(t *testing.T) {
 	now := time.Unix(1_700_000_000, 0)
 	primary, fallback := &scripted{}, &scripted{}
-	f := &failover{primary: primary, fallback: fallback, log: slog.New(slog.DiscardHandler), now: func() time.Time { return now }}
+	f := newFailover(RateLimitConfig{Limiter: primary, Fallback: fallback, Now: func() time.Time { return now }})
+	failoverCooldown := time.Second
 	steps := []struct {
 		name          string
 		primaryErr    error

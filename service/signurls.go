@@ -13,10 +13,7 @@ import (
 // the request names (account: their DingTalk userId or account), or of the
 // next signer still to sign (GET /v1/signflows/{flowId}/executeUrl). Anyone
 // who is not a signer of the flow gets a clear error.
-func (s *Service) ExecuteURL(ctx context.Context, req *dingtalk.ExecuteURLRequest) (*dingtalk.SignURLs, error) {
-	if err := req.Validate(); err != nil {
-		return nil, err
-	}
+func (s *Flows) ExecuteURL(ctx context.Context, req *dingtalk.ExecuteURLRequest) (*dingtalk.SignURLs, error) {
 	u, err := s.signURL(ctx, req.TaskID, req.Account)
 	if err != nil {
 		return nil, err
@@ -29,11 +26,8 @@ func (s *Service) ExecuteURL(ctx context.Context, req *dingtalk.ExecuteURLReques
 }
 
 // SignNoticeURL is esign_1.0 GetSignNoticeUrl: the next signer's page.
-func (s *Service) SignNoticeURL(ctx context.Context, req *dingtalk.SignNoticeRequest) (*dingtalk.SignNoticeURLs, error) {
-	if err := req.Validate(); err != nil {
-		return nil, err
-	}
-	u, err := s.signURL(ctx, req.TaskID, "")
+func (s *Flows) SignNoticeURL(ctx context.Context, taskID string) (*dingtalk.SignNoticeURLs, error) {
+	u, err := s.signURL(ctx, taskID, "")
 	if err != nil {
 		return nil, err
 	}
@@ -44,7 +38,7 @@ func (s *Service) SignNoticeURL(ctx context.Context, req *dingtalk.SignNoticeReq
 	return &dingtalk.SignNoticeURLs{PCURL: u.URL, MobileURL: mobile}, nil
 }
 
-func (s *Service) signURL(ctx context.Context, taskID, account string) (*esign.ExecuteURL, error) {
+func (s *core) signURL(ctx context.Context, taskID, account string) (*esign.ExecuteURL, error) {
 	t, err := s.task(ctx, taskID, flowKinds...)
 	if err != nil {
 		return nil, err
@@ -61,14 +55,14 @@ func (s *Service) signURL(ctx context.Context, taskID, account string) (*esign.E
 }
 
 // signerAccount picks the e签宝 account whose page is wanted.
-func (s *Service) signerAccount(ctx context.Context, t *store.Task, account string) (string, error) {
+func (s *core) signerAccount(ctx context.Context, t *store.Task, account string) (string, error) {
 	if account != "" {
 		for _, p := range t.Participants {
 			if p.Role == "signer" && (p.UserID == account || p.AccountID == account || p.UserID == "acct_"+sanitize(account)) {
 				return p.AccountID, nil
 			}
 		}
-		return "", errNotSigner.Msg("当前用户不是流程参与人:%s", account)
+		return "", dingtalk.ErrNotSigner.Msg("当前用户不是流程参与人:%s", account)
 	}
 	signers, err := s.esign.Signers(ctx, t.FlowID)
 	if err != nil {

@@ -2,6 +2,19 @@ package api
 
 // What each action is backed by (the service's doc comments say the same),
 // shared by the esign_1.0 and esign_2.0 twins. Chinese first, then English.
+// The action table (actions.go) gives each route its text.
+
+// Decisions the pages leave open, stated in the descriptions.
+const (
+	appStatusNote = "钉钉该接口页面仅将两个字段说明为字符串，且编写时页面无法访问；枚举值为网关自定。/ DingTalk's page documents both fields only as strings " +
+		"and could not be reached when this was written; the values are the gateway's choice."
+	logTypeDesc = "logType（网关定义；钉钉文档只说明为字符串）/ logType (the gateway's codes; DingTalk documents only a string): " +
+		"1 发起流程 created, 2 开启流程 started, 3 查看合同 read, 4 签署完成 signed, 5 拒签 refused, 6 撤销 revoked, 7 流程结束 finished, 8 过期 expired."
+	approvalStatusDesc = "用印审批状态（e签宝为数字，网关转为名称）/ seal approval status (numbers at e签宝, sent as names): " +
+		"APPROVING 审批中 (1), PASSED 通过 (2), REJECTED 驳回 (3), REVOKED 撤回 (4), TERMINATED 终止 (5); an unknown number is sent as its digits."
+	nodeStatusDesc = "审批节点状态 / approval node status: WAITING 待审批 (0), APPROVING 审批中 (1), PASSED 通过 (2), REJECTED 驳回 (3)."
+)
+
 const (
 	backAuthURL = "**背后 / backing:** 网关自有状态——创建授权任务，页面为网关的授权同意页 `/pages/auth/{taskId}`；企业同意后网关为其创建 e签宝 机构账号" +
 		"（`POST /v1/organizations/createByThirdPartyUserId`）并标记为已授权。\n" +
@@ -58,3 +71,6 @@ const (
 		"The gateway's links from approval instances to tasks (procInstId/instanceId in sourceInfo URLs, or POST /admin/v1/tasks) + e签宝 " +
 		"`GET /v1/signflows/{flowId}`, `GET /v1/files/{fileId}` and, once complete, `GET /v1/signflows/{flowId}/documents`."
 )
+
+const backToken = "**背后 / backing:** 网关自有——网关用自己的密钥签发 JWT（HS256，7200秒，记录企业授权纪元）；应用来自 dingtalk.apps 配置。\n" +
+	"Gateway-owned: the gateway signs a JWT (HS256, 7200 s, carrying the corp's authorization epoch) with its own keys; apps come from the dingtalk.apps setting."

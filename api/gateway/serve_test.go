@@ -1,20 +1,20 @@
-package main
+package gateway
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"esign-gateway/api"
 	"esign-gateway/esign/esigntest"
 	"esign-gateway/service"
+	"esign-gateway/test/testkit"
 )
 
 // holdTransport parks the first e签宝 call made after arm until release
@@ -38,34 +38,13 @@ func (h *holdTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return h.base.RoundTrip(r)
 }
 
-// lockedBuffer collects logs written from many goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // TestGracefulShutdown runs serve on a bolt store and the emulator, keeps
 // one API call in flight, ends serve's context and checks the order:
 // readiness 503 while the listener still answers, the in-flight call ends
 // 200, serve returns nil, and only then is the store closed.
 func TestGracefulShutdown(t *testing.T) {
 	emu := esigntest.Start(t, esigntest.Config{AppID: "7438000000shut", AppSecret: "shutdown-test-esign-secret"})
-	cfg, err := loadConfig("")
-	if err != nil {
-		t.Fatal(err)
-	}
+	var cfg Config
 	cfg.Server.Addr = "127.0.0.1:0"
 	cfg.Server.ShutdownDelay = time.Hour // held by the test through gateway.after
 	cfg.Server.ShutdownTimeout = 30 * time.Second
@@ -78,42 +57,43 @@ func TestGracefulShutdown(t *testing.T) {
 	cfg.Dingtalk.InitialQuota = 10
 	cfg.Admin.Token = "admin-token"
 
-	type up struct {
-		g    *gateway
-		base string
-	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	started, delaying, endDelay := make(chan up, 1), make(chan struct{}), make(chan time.Time)
-	done := make(chan error, 1)
-	var logs lockedBuffer
-	go func() {
-		done <- serve(ctx, cfg, func(g *gateway, addr string) {
-			g.after = func(time.Duration) <-chan time.Time { close(delaying); return endDelay }
-			started <- up{g, "http://" + addr}
-		}, &logs)
-	}()
-	var s up
-	select {
-	case s = <-started:
-	case err := <-done:
-		t.Fatalf("serve: %v", err)
-	}
-	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
-	if status, body := call(t, client, "GET", s.base+"/readyz", "", ""); status != 200 {
-		t.Fatalf("readyz before shutdown: %d %s", status, body)
-	}
-	tok, err := s.g.svc.MintToken(ctx, "suite", "corp1")
+	var logs testkit.Buffer
+	cfg.Hooks.Out = &logs
+	g, err := New(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
+	ln, err := g.Listen()
+	if err != nil {
+		t.Fatal(err)
+	}
+	delaying, endDelay := make(chan struct{}), make(chan time.Time)
+	after := func(time.Duration) <-chan time.Time { close(delaying); return endDelay }
+	done := make(chan error, 1)
+	go func() {
+		err := g.Serve(ctx, ln, after)
+		g.Close()
+		done <- err
+	}()
+	base := "http://" + ln.Addr().String()
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	if status, body := call(t, client, "GET", base+"/readyz", "", ""); status != 200 {
+		t.Fatalf("readyz before shutdown: %d %s", status, body)
+	}
+	tok, err := g.Services.Tokens.Mint(ctx, "suite", "corp1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, uploadPath := api.Route("GetFileUploadUrl", "esign_2.0")
 	upload := `{"contentMd5":"1B2M2Y8AsgTpgAmY7PhCfg==","contentType":"application/pdf","convert2Pdf":false,"fileName":"a.pdf","fileSize":10}`
-	if status, body := call(t, client, "POST", s.base+"/v2.0/esign/files/uploadUrls", tok.AccessToken, upload); status != 200 {
+	if status, body := call(t, client, "POST", base+uploadPath, tok.AccessToken, upload); status != 200 {
 		t.Fatalf("uploadUrls: %d %s", status, body)
 	}
-	_, metrics := call(t, client, "GET", s.base+"/metrics", "", "")
+	_, metrics := call(t, client, "GET", base+"/metrics", "", "")
 	for _, want := range []string{
-		`esigngw_http_requests_total{code_class="2xx",method="POST",route="/v2.0/esign/files/uploadUrls"} 1`,
+		`esigngw_http_requests_total{code_class="2xx",method="POST",route="` + uploadPath + `"} 1`,
 		`esigngw_upstream_requests_total{operation="UploadURL",outcome="ok"} 1`,
 		`esigngw_store_operation_duration_seconds_count{operation="Ping"}`,
 		`esigngw_build_info{goversion="`, "esigngw_outbox_depth 0", "esigngw_upstream_breaker_state 0",
@@ -131,14 +111,14 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 	inflight := make(chan result, 1)
 	go func() {
-		status, body := call(t, client, "POST", s.base+"/v2.0/esign/files/uploadUrls", tok.AccessToken, upload)
+		status, body := call(t, client, "POST", base+uploadPath, tok.AccessToken, upload)
 		inflight <- result{status, body}
 	}()
 	<-hold.entered
 	cancel() // what SIGTERM does
 	<-delaying
 
-	status, body := call(t, client, "GET", s.base+"/readyz", "", "")
+	status, body := call(t, client, "GET", base+"/readyz", "", "")
 	var nr struct {
 		Code   string         `json:"code"`
 		Checks map[string]any `json:"checks"`
@@ -147,7 +127,7 @@ func TestGracefulShutdown(t *testing.T) {
 	if status != 503 || nr.Code != "ServiceUnavailable" || nr.Checks["shutdown"] != true || nr.Checks["store"] != "ok" {
 		t.Errorf("readyz while draining: %d %s, want 503 with checks.shutdown true", status, body)
 	}
-	if status, body := call(t, client, "GET", s.base+"/livez", "", ""); status != 200 {
+	if status, body := call(t, client, "GET", base+"/livez", "", ""); status != 200 {
 		t.Errorf("livez while draining: %d %s, want 200", status, body)
 	}
 	select {
@@ -164,7 +144,7 @@ func TestGracefulShutdown(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Errorf("serve returned %v, want nil", err)
 	}
-	if err := s.g.store.Ping(context.Background()); err == nil {
+	if err := g.Store.Ping(context.Background()); err == nil {
 		t.Error("the store is still open after serve returned")
 	}
 	for _, want := range []string{`"msg":"shutting down"`, `"msg":"stopped"`} {

@@ -1,4 +1,4 @@
-package main
+package gateway
 
 import (
 	"context"
@@ -30,7 +30,7 @@ func TestServeDebug(t *testing.T) {
 	}{
 		{"/debug/vars", http.StatusOK},
 		{"/debug/pprof/", http.StatusOK},
-		{"/v2.0/esign/flowTasks/x", http.StatusNotFound},
+		{"/livez", http.StatusNotFound},
 	}
 	for _, tc := range tests {
 		res, err := http.Get("http://" + addr + tc.path)

@@ -1,0 +1,314 @@
+// Package gateway wires a whole esign-gateway from one Config: the store,
+// the e签宝 client, the token issuer, the services, the router, metrics and
+// the background work. The serve, demo and token commands and the test
+// harness (api/apitest) all build it here, so tests run the production
+// wiring. It owns the defaults of the settings that belong to no other
+// package (listen address, public URL, store driver and path, logging);
+// every other zero value is its package's default.
+package gateway
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+
+	"esign-gateway/api"
+	"esign-gateway/dingtalk"
+	"esign-gateway/esign"
+	"esign-gateway/middleware"
+	"esign-gateway/service"
+	"esign-gateway/service/store"
+)
+
+// Defaults of the settings this package owns.
+const (
+	DefaultAddr      = ":8080"
+	DefaultPublicURL = "http://127.0.0.1:8080"
+	DefaultStorePath = "esign-gateway.db"
+	// DefaultShutdownTimeout is how long in-flight requests get after
+	// SIGTERM.
+	DefaultShutdownTimeout = 15 * time.Second
+)
+
+// Config is the whole configuration, as config.yaml and the ESIGNGW_*
+// environment give it. A zero value means the default its package
+// documents. Hooks are set in code only.
+type Config struct {
+	Server    ServerConfig    `mapstructure:"server"`
+	Store     StoreConfig     `mapstructure:"store"`
+	Esign     EsignConfig     `mapstructure:"esign"`
+	Dingtalk  DingtalkConfig  `mapstructure:"dingtalk"`
+	Admin     AdminConfig     `mapstructure:"admin"`
+	Cache     CacheConfig     `mapstructure:"cache"`
+	Debug     DebugConfig     `mapstructure:"debug"`
+	RateLimit RateLimitConfig `mapstructure:"ratelimit"`
+	Log       LogConfig       `mapstructure:"log"`
+
+	Hooks Hooks `mapstructure:"-"`
+}
+
+// ServerConfig is the HTTP server.
+type ServerConfig struct {
+	Addr            string        `mapstructure:"addr"`       // DefaultAddr
+	PublicURL       string        `mapstructure:"public_url"` // DefaultPublicURL
+	ShutdownTimeout time.Duration `mapstructure:"shutdown_timeout"`
+	ShutdownDelay   time.Duration `mapstructure:"shutdown_delay"`
+	BodyLimit       int64         `mapstructure:"body_limit"` // api.DefaultBodyLimit
+}
+
+// StoreConfig selects the store.
+type StoreConfig struct {
+	Driver string            `mapstructure:"driver"` // "embedded" (default) or "redis"
+	Path   string            `mapstructure:"path"`   // DefaultStorePath
+	Redis  store.RedisConfig `mapstructure:"redis"`
+}
+
+// EsignConfig is the e签宝 app and its callbacks.
+type EsignConfig struct {
+	esign.Config   `mapstructure:",squash"`
+	CallbackPath   string        `mapstructure:"callback_path"`
+	CallbackWindow time.Duration `mapstructure:"callback_window"`
+}
+
+// DingtalkConfig is the DingTalk side: apps and tokens.
+type DingtalkConfig struct {
+	Apps             []service.App `mapstructure:"apps"`
+	TokenTTL         time.Duration `mapstructure:"token_ttl"`
+	SigningKeys      []string      `mapstructure:"signing_keys"`
+	AllowPrivateURLs bool          `mapstructure:"allow_private_urls"`
+	InitialQuota     int64         `mapstructure:"initial_quota"`
+	RevocationStale  time.Duration `mapstructure:"revocation_stale"`
+}
+
+// AdminConfig guards the admin routes.
+type AdminConfig struct {
+	Token string `mapstructure:"token"`
+}
+
+// CacheConfig is the read caches.
+type CacheConfig struct {
+	TTL time.Duration `mapstructure:"ttl"`
+}
+
+// DebugConfig is the opt-in profiling listener.
+type DebugConfig struct {
+	Addr string `mapstructure:"addr"`
+}
+
+// RateLimitConfig is the limit on the e签宝 actions.
+type RateLimitConfig struct {
+	Default int            `mapstructure:"default"`
+	PerAPI  map[string]int `mapstructure:"per_api"`
+}
+
+// LogConfig is the log format and level.
+type LogConfig struct {
+	Format string `mapstructure:"format"` // "json" (default) or "text"
+	Level  string `mapstructure:"level"`  // "info" by default
+}
+
+// Hooks are what commands and tests set in code, never in the config file.
+type Hooks struct {
+	// Out receives the logs; nil means os.Stdout.
+	Out io.Writer
+	// Demo, if set, is the demo app the API Explorer prefills.
+	Demo *api.DemoInfo
+	// Service and Router adjust the services' and the router's
+	// configuration before they are built (tests).
+	Service func(*service.Config)
+	Router  func(*api.Config)
+}
+
+// Gateway is a wired gateway.
+type Gateway struct {
+	// Handler serves every route.
+	Handler http.Handler
+	// Services are the use cases (the demo and tests drive them directly).
+	Services *service.Service
+	// Store is the store the gateway owns; Close closes it.
+	Store   service.Store
+	Metrics *api.Metrics
+	Log     *slog.Logger
+
+	cfg Config
+	mu  sync.Mutex
+	up  bool
+}
+
+// New builds a gateway from cfg. The caller runs its background work with
+// Run (Serve does) and releases it with Close.
+func New(ctx context.Context, cfg Config) (*Gateway, error) {
+	log := newLogger(cfg.Log, cfg.Hooks.Out)
+	metrics := api.NewMetrics(api.MetricsConfig{Version: Version()})
+	st, err := openStore(cfg.Store, metrics.ObserveStore)
+	if err != nil {
+		return nil, err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			st.Close()
+		}
+	}()
+	ecfg := cfg.Esign.Config
+	ecfg.Logger = log
+	if prev := ecfg.Observe; prev != nil {
+		ecfg.Observe = func(op, outcome string, d time.Duration) {
+			metrics.ObserveUpstream(op, outcome, d)
+			prev(op, outcome, d)
+		}
+	} else {
+		ecfg.Observe = metrics.ObserveUpstream
+	}
+	ec, err := esign.New(ecfg)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := signingKeys(ctx, cfg.Dingtalk.SigningKeys, st)
+	if err != nil {
+		return nil, err
+	}
+	tokens, err := dingtalk.NewTokens(dingtalk.TokenConfig{TTL: cfg.Dingtalk.TokenTTL, Keys: keys})
+	if err != nil {
+		return nil, err
+	}
+	publicURL := cfg.Server.PublicURL
+	if publicURL == "" {
+		publicURL = DefaultPublicURL
+	}
+	scfg := service.Config{PublicURL: publicURL, Apps: cfg.Dingtalk.Apps, InitialQuota: cfg.Dingtalk.InitialQuota,
+		AllowPrivateURLs: cfg.Dingtalk.AllowPrivateURLs, Log: log,
+		Tokens:    service.TokenConfig{RevocationStale: cfg.Dingtalk.RevocationStale},
+		Callbacks: service.CallbackConfig{Path: cfg.Esign.CallbackPath, AppID: cfg.Esign.AppID, Secret: cfg.Esign.AppSecret, Window: cfg.Esign.CallbackWindow, Observe: metrics.Callback},
+		Outbox:    service.OutboxConfig{OnPush: metrics.OutboxDelivery},
+		Cache:     service.CacheConfig{TTL: cfg.Cache.TTL}}
+	if cfg.Hooks.Service != nil {
+		cfg.Hooks.Service(&scfg)
+	}
+	svc, err := service.New(scfg, st, ec, tokens)
+	if err != nil {
+		return nil, err
+	}
+	g := &Gateway{Services: svc, Store: st, Metrics: metrics, Log: log, cfg: cfg}
+	services := api.ServicesOf(svc)
+	metrics.Watch(services)
+	var limiter middleware.Limiter
+	if r, isRedis := st.(*store.Redis); isRedis {
+		limiter = r // one limit for every replica
+	}
+	acfg := api.Config{Services: services, Log: log, AdminToken: cfg.Admin.Token, BodyLimit: cfg.Server.BodyLimit,
+		Ready: g.readyCheck, Metrics: metrics, Version: Version(), Demo: cfg.Hooks.Demo,
+		RateLimit: api.RateLimit{Default: cfg.RateLimit.Default, PerAPI: cfg.RateLimit.PerAPI, Limiter: limiter}}
+	if cfg.Hooks.Router != nil {
+		cfg.Hooks.Router(&acfg)
+	}
+	g.Handler = api.NewRouter(acfg)
+	ok = true
+	return g, nil
+}
+
+// Run does the gateway's background work (corp change notices, the event
+// outbox) until ctx is done.
+func (g *Gateway) Run(ctx context.Context) { g.Services.Run(ctx) }
+
+// Close closes the store.
+func (g *Gateway) Close() error { return g.Store.Close() }
+
+// SetReady marks the gateway ready (listening) or not (starting, draining).
+func (g *Gateway) SetReady(up bool) {
+	g.mu.Lock()
+	g.up = up
+	g.mu.Unlock()
+}
+
+// readyCheck is the lifecycle part of /readyz (api.Config.Ready); the
+// router checks the store and the e签宝 breaker itself.
+func (g *Gateway) readyCheck(context.Context) error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if !g.up {
+		return errors.New("starting or shutting down")
+	}
+	return nil
+}
+
+// openStore opens the configured store, reporting every call to observe.
+func openStore(cfg StoreConfig, observe store.Observer) (service.Store, error) {
+	switch cfg.Driver {
+	case "embedded", "":
+		path := cfg.Path
+		if path == "" {
+			path = DefaultStorePath
+		}
+		return store.OpenBolt(path, store.BoltOptions{Observe: observe})
+	case "redis":
+		rc := cfg.Redis
+		rc.Observe = observe
+		return store.OpenRedis(rc)
+	}
+	return nil, fmt.Errorf("store.driver %q: want embedded or redis", cfg.Driver)
+}
+
+// signingKeys returns the token keys: from config ("kid:secret", first
+// signs), or else one generated once and kept in the store, so every replica
+// signs and verifies with the same key.
+func signingKeys(ctx context.Context, conf []string, st service.Store) ([]dingtalk.Key, error) {
+	var keys []dingtalk.Key
+	for _, kv := range conf {
+		id, secret, ok := strings.Cut(kv, ":")
+		if !ok || id == "" || len(secret) < 32 {
+			return nil, errors.New("dingtalk.signing_keys: want kid:secret with a secret of at least 32 bytes")
+		}
+		keys = append(keys, dingtalk.Key{ID: id, Secret: []byte(secret)})
+	}
+	if len(keys) > 0 {
+		return keys, nil
+	}
+	candidate := make([]byte, 32)
+	if _, err := rand.Read(candidate); err != nil {
+		return nil, err
+	}
+	secret, err := st.EnsureSecret(ctx, "token-signing-key", candidate)
+	if err != nil {
+		return nil, fmt.Errorf("token signing key: %w", err)
+	}
+	sum := sha256.Sum256(secret)
+	return []dingtalk.Key{{ID: "k" + hex.EncodeToString(sum[:4]), Secret: secret}}, nil
+}
+
+// version is set at build time with -ldflags "-X esign-gateway/api/gateway.version=...".
+var version = "dev"
+
+// Version is the build's version.
+func Version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && version == "dev" {
+		return "dev (" + bi.GoVersion + ")"
+	}
+	return version
+}
+
+func newLogger(cfg LogConfig, w io.Writer) *slog.Logger {
+	if w == nil {
+		w = os.Stdout
+	}
+	level := slog.LevelInfo
+	if cfg.Level != "" {
+		_ = level.UnmarshalText([]byte(cfg.Level))
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.Format == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}

@@ -1,0 +1,188 @@
+package service
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"net/http"
+	"slices"
+
+	"esign-gateway/dingtalk"
+	"esign-gateway/service/store"
+)
+
+// TokenHeader is where DingTalk clients send their access token.
+const TokenHeader = "x-acs-dingtalk-access-token"
+
+// tokenHeaderKey is TokenHeader in canonical form, so reading it costs no
+// per-request canonicalisation (TestTokenHeaderKey checks they agree).
+const tokenHeaderKey = "X-Acs-Dingtalk-Access-Token"
+
+// App types (dingtalk.apps[].type).
+const (
+	AppISVEnterprise = dingtalk.AppTypeISVEnterprise
+	AppInternal      = dingtalk.AppTypeInternal
+	AppISVPersonal   = dingtalk.AppTypeISVPersonal
+)
+
+// App is a DingTalk application allowed to call the gateway.
+type App struct {
+	Key    string   `mapstructure:"key"`
+	Secret string   `mapstructure:"secret"`
+	Type   string   `mapstructure:"type"`
+	CorpID string   `mapstructure:"corp_id"` // internal apps: their own corp
+	Corps  []string `mapstructure:"corps"`   // isv_enterprise: corps already authorized; empty means any corp may get a token
+	Scopes []string `mapstructure:"scopes"`
+	// EventToken and EventAESKey sign and encrypt the events pushed to the
+	// app's noticeUrl (DingTalk's event-subscription crypto).
+	EventToken  string `mapstructure:"event_token"`
+	EventAESKey string `mapstructure:"event_aes_key"`
+}
+
+// apps are the configured apps by key.
+type apps map[string]*App
+
+func newApps(list []App) (apps, error) {
+	m := apps{}
+	for i := range list {
+		a := &list[i]
+		switch a.Type {
+		case AppISVEnterprise, AppInternal, AppISVPersonal:
+		default:
+			return nil, errors.New("service: app " + a.Key + ": type must be isv_enterprise, internal or isv_personal")
+		}
+		if a.Key == "" || a.Secret == "" {
+			return nil, errors.New("service: every app needs a key and a secret")
+		}
+		m[a.Key] = a
+	}
+	return m, nil
+}
+
+// Tokens issues access tokens and authenticates the callers that bring
+// them back.
+type Tokens service
+
+// Authenticate verifies the caller's access token (middleware.Authenticator):
+// signature, expiry, issuer, audience, an app still configured with the
+// type the token names, and, for a corp's token, the corp's revocation
+// epoch. Which app types and scopes may call an action is the route's
+// business (its row in the action table).
+func (s *Tokens) Authenticate(r *http.Request) (context.Context, error) {
+	var tok string
+	if v := r.Header[tokenHeaderKey]; len(v) > 0 {
+		tok = v[0]
+	}
+	if tok == "" {
+		return nil, dingtalk.ErrMissingToken
+	}
+	c, err := s.tokens.Verify(tok)
+	if err != nil {
+		return nil, err
+	}
+	app, ok := s.apps[c.AppKey]
+	if !ok {
+		return nil, dingtalk.ErrInvalidToken.Msg("不合法的access_token")
+	}
+	if app.Type != c.AppType && c.AppType != dingtalk.AppTypeSuite {
+		return nil, dingtalk.ErrPermissionDenied
+	}
+	if c.AppType == AppISVEnterprise && c.CorpID != "" {
+		view, err := s.corps.get(r.Context(), c.CorpID)
+		if err != nil {
+			return nil, dingtalk.ErrUnavailable.Wrap(err)
+		}
+		if !view.exists || view.epoch != c.Epoch {
+			return nil, dingtalk.RevokedToken("corp authorization cancelled")
+		}
+	}
+	return dingtalk.WithClaims(r.Context(), c), nil
+}
+
+// CorpToken issues a token for a third-party enterprise app acting for a
+// corp (POST /v1.0/oauth2/corpAccessToken).
+func (s *Tokens) CorpToken(ctx context.Context, req *dingtalk.CorpTokenRequest) (*dingtalk.AccessToken, error) {
+	app := s.apps[req.SuiteKey]
+	if app == nil || app.Type != AppISVEnterprise || !secretEqual(app.Secret, req.SuiteSecret) {
+		return nil, dingtalk.ErrInvalidSuiteKey
+	}
+	if req.SuiteTicket == "" {
+		return nil, dingtalk.ErrInvalidSuiteTicket
+	}
+	if req.AuthCorpID == "" || !validID(req.AuthCorpID) || (len(app.Corps) > 0 && !slices.Contains(app.Corps, req.AuthCorpID)) {
+		return nil, dingtalk.ErrInvalidAuthInfo
+	}
+	corp, err := s.store.UpdateCorp(ctx, req.AuthCorpID, func(c *store.Corp) error {
+		if c.AppKey == "" {
+			c.AppKey = app.Key
+			c.Installed = true
+			// A corp the config lists is authorized from the start; any
+			// other corp authorizes through the consent page (AuthUrl).
+			c.Authorized = slices.Contains(app.Corps, c.ID)
+			if c.Authorized {
+				c.AuthTime = s.nowMs()
+			}
+			c.UpdatedAt = s.nowMs()
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, storeError(err, nil)
+	}
+	if corp.AppKey != app.Key {
+		return nil, dingtalk.ErrInvalidAuthInfo
+	}
+	if err := s.seedQuota(ctx, app, corp.ID); err != nil {
+		return nil, err
+	}
+	return s.issue(dingtalk.Claims{AppKey: app.Key, CorpID: corp.ID, AppType: app.Type, Scopes: app.Scopes, Epoch: corp.Epoch})
+}
+
+// AppToken issues a token for an internal or personal app (POST
+// /v1.0/oauth2/accessToken).
+func (s *Tokens) AppToken(ctx context.Context, req *dingtalk.AppTokenRequest) (*dingtalk.AccessToken, error) {
+	app := s.apps[req.AppKey]
+	if app == nil || app.Type == AppISVEnterprise || !secretEqual(app.Secret, req.AppSecret) {
+		return nil, dingtalk.ErrInvalidClient
+	}
+	return s.issue(dingtalk.Claims{AppKey: app.Key, CorpID: app.CorpID, AppType: app.Type, Scopes: app.Scopes})
+}
+
+// SuiteToken issues a suite token for a third-party app (POST
+// /v1.0/oauth2/suiteAccessToken); it acts for no corp.
+func (s *Tokens) SuiteToken(ctx context.Context, req *dingtalk.SuiteTokenRequest) (*dingtalk.AccessToken, error) {
+	app := s.apps[req.SuiteKey]
+	if app == nil || app.Type != AppISVEnterprise || !secretEqual(app.Secret, req.SuiteSecret) {
+		return nil, dingtalk.ErrInvalidClient
+	}
+	if req.SuiteTicket == "" {
+		return nil, dingtalk.ErrInvalidSuiteTicket
+	}
+	return s.issue(dingtalk.Claims{AppKey: app.Key, AppType: dingtalk.AppTypeSuite, Scopes: app.Scopes})
+}
+
+// Mint issues a corp token without the suite ticket dance, for the `token`
+// command, the demo and tests.
+func (s *Tokens) Mint(ctx context.Context, appKey, corpID string) (*dingtalk.AccessToken, error) {
+	app := s.apps[appKey]
+	if app == nil {
+		return nil, dingtalk.ErrInvalidSuiteKey
+	}
+	return s.CorpToken(ctx, &dingtalk.CorpTokenRequest{AuthCorpID: corpID, SuiteKey: app.Key, SuiteSecret: app.Secret, SuiteTicket: "cli"})
+}
+
+// KeyIDs returns the ids of the token signing keys, the signing key first;
+// the keys themselves never leave dingtalk.Tokens.
+func (s *Tokens) KeyIDs() []string { return s.tokens.KeyIDs() }
+
+func (s *Tokens) issue(c dingtalk.Claims) (*dingtalk.AccessToken, error) {
+	tok, exp, err := s.tokens.Issue(c)
+	if err != nil {
+		return nil, err
+	}
+	return &dingtalk.AccessToken{AccessToken: tok, ExpireIn: exp}, nil
+}
+
+func secretEqual(want, got string) bool {
+	return subtle.ConstantTimeCompare([]byte(want), []byte(got)) == 1
+}

@@ -1,0 +1,151 @@
+package service
+
+import (
+	"context"
+	"strconv"
+
+	"esign-gateway/service/store"
+)
+
+// Log types of a task's history (GetFlowDetail logs[].logType). DingTalk
+// documents logType only as a string; these codes are the gateway's and are
+// listed in the OpenAPI description.
+const (
+	logCreated  = "1" // 发起流程
+	logStarted  = "2" // 开启流程
+	logRead     = "3" // 查看合同
+	logSigned   = "4" // 签署完成
+	logRefused  = "5" // 拒签
+	logRevoked  = "6" // 撤销
+	logFinished = "7" // 流程结束
+	logExpired  = "8" // 过期
+	logFailed   = "9" // 签署失败 (SIGN_FLOW_UPDATE signResult 3; the signer may try again)
+)
+
+// keepStatus leaves a task's status as it is.
+const keepStatus = -1
+
+// change is what happened to a task: log entries seen (in a callback, or in
+// e签宝's state on a read) and the flow status they lead to.
+type change struct {
+	entries []store.LogEntry
+	// status is the task's status after the change; keepStatus leaves it.
+	status int
+	// event, if set, adjusts the events queued for the ISV.
+	event func(*PushEvent)
+}
+
+// apply makes a change durable. It is the one transition of a task's
+// state, used by the callbacks and by the reconciliation of reads, in the
+// one order that survives a crash at any point:
+//
+//  1. for each entry not yet in the log, the ISV event is queued, then the
+//     entry is logged: a repeat of the change finds the entry and queues
+//     nothing, and a crash between the two queues the same event id again,
+//     which the store refuses;
+//  2. the status moves, never back from an end;
+//  3. whatever this replica cached about the task is dropped.
+//
+// logs is the task's log as the caller read it, or nil to read it here. It
+// returns the log after the change.
+func (s *core) apply(ctx context.Context, t *store.Task, logs []store.LogEntry, ch change) ([]store.LogEntry, error) {
+	if logs == nil {
+		var err error
+		if logs, err = s.store.Logs(ctx, t.ID); err != nil {
+			return nil, storeError(err, nil)
+		}
+	}
+	have := make(map[string]bool, len(logs))
+	for _, l := range logs {
+		have[l.Key] = true
+	}
+	move := ch.status != keepStatus && !t.Finished && t.Status != ch.status
+	after := t.Status
+	if move {
+		after = ch.status
+	}
+	added := false
+	for _, e := range ch.entries {
+		if have[e.Key] {
+			continue
+		}
+		have[e.Key] = true
+		if err := s.queueEvent(ctx, t, e, after, ch.event); err != nil {
+			return nil, err
+		}
+		if _, err := s.store.AppendLog(ctx, t.ID, e); err != nil {
+			return nil, storeError(err, nil)
+		}
+		added = true
+	}
+	if move {
+		if _, err := s.setStatus(ctx, t.ID, ch.status); err != nil {
+			return nil, err
+		}
+	}
+	if added || move {
+		s.cache.drop(t.ID)
+	}
+	if !added {
+		return logs, nil
+	}
+	logs, err := s.store.Logs(ctx, t.ID)
+	return logs, storeError(err, nil)
+}
+
+// setStatus moves a task to status, never moving a finished flow back, and
+// drops what this replica cached about it.
+func (s *core) setStatus(ctx context.Context, taskID string, status int) (*store.Task, error) {
+	t, err := s.store.UpdateTask(ctx, taskID, func(t *store.Task) error {
+		if t.Finished {
+			return nil
+		}
+		t.Status = status
+		t.Finished = finalStatus(status)
+		t.UpdatedAt = s.nowMs()
+		return nil
+	})
+	s.cache.drop(taskID)
+	return t, storeError(err, nil)
+}
+
+// appendLog logs e for a task the caller just changed itself (created,
+// started, consented) and drops what this replica cached about it.
+func (s *core) appendLog(ctx context.Context, taskID string, e store.LogEntry) error {
+	_, err := s.store.AppendLog(ctx, taskID, e)
+	s.cache.drop(taskID)
+	return storeError(err, nil)
+}
+
+// finalStatus reports whether an e签宝 flowStatus ends the flow: every
+// status from 2 (完成) up is an end (撤销, 终止, 过期, 删除, 拒签, 解约).
+func finalStatus(st int) bool { return st >= 2 }
+
+// logEntry builds a log entry.
+func logEntry(key, typ, desc string, at int64, who string) store.LogEntry {
+	return store.LogEntry{Key: key, LogType: typ, Description: desc, OperateTime: at, OperatorName: who}
+}
+
+// signKey is the log key of a signer's result, shared by the callbacks and
+// the reconciliation so that each result is logged once.
+func signKey(accountID string, status int) string {
+	return "signer:" + accountID + ":" + strconv.Itoa(status)
+}
+
+// endEntry is the log entry for a flow's end state.
+func endEntry(status int, at int64, desc string) (store.LogEntry, bool) {
+	key := "flow:end:" + strconv.Itoa(status)
+	switch status {
+	case 2:
+		return logEntry(key, logFinished, "签署完成，流程结束", at, ""), true
+	case 3:
+		return logEntry(key, logRevoked, nonEmpty(desc, "流程已撤销"), at, ""), true
+	case 5:
+		return logEntry(key, logExpired, "流程已过期", at, ""), true
+	case 7:
+		return logEntry(key, logRefused, nonEmpty(desc, "流程被拒签"), at, ""), true
+	case 4:
+		return logEntry(key, logFinished, nonEmpty(desc, "流程已终止"), at, ""), true
+	}
+	return store.LogEntry{}, false
+}
