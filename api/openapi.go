@@ -17,7 +17,7 @@ import (
 // (the admin routes need an admin token, /metrics needs Metrics), so the
 // document always matches the running gateway. Request and answer schemas
 // are reflected from the handlers' types (openapi_schema.go); error codes
-// come from dingtalk.Catalog.
+// are the ones each action's page documents (route.documented).
 
 // sharedErrors are the errors every route of an access kind can answer.
 func sharedErrors(rt *route) []*dingtalk.Error {
@@ -134,7 +134,7 @@ func operation(r *reflector, rt *route, pathNames []string) map[string]any {
 		m["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{
 			"schema": map[string]any{"type": "object", "description": "e签宝 回调体（action、flowId 等）/ e签宝's callback body (action, flowId, …)"}}}}
 	}
-	responses := errorResponses(append(sharedErrors(rt), rt.Errors...))
+	responses := errorResponses(rt.documented(append(sharedErrors(rt), rt.Errors...)))
 	for k, v := range rt.doc.extra {
 		responses[k] = extraResponse(r, v)
 	}
@@ -228,8 +228,8 @@ func emptyIDOperation(rt *route, name string) map[string]any {
 		"description": rt.Action + " 的 " + name + " 为空时 SDK 请求此路径，网关答 400 参数错误:" + name + "。/ The SDK calls this path when " + rt.Action +
 			"'s " + name + " is empty; the gateway answers 400 参数错误:" + name + " rather than 404.",
 		"parameters": []any{paramRef("AccessToken")},
-		"responses": errorResponses([]*dingtalk.Error{dingtalk.ErrMissingToken, dingtalk.ErrInvalidToken, dingtalk.ErrPermissionDenied,
-			dingtalk.ErrQPSLimit, dingtalk.ErrUnavailable, dingtalk.ErrNotFound, dingtalk.ErrSystem, dingtalk.ErrInvalidParam})}
+		"responses": errorResponses(rt.documented([]*dingtalk.Error{dingtalk.ErrMissingToken, dingtalk.ErrInvalidToken, dingtalk.ErrPermissionDenied,
+			dingtalk.ErrQPSLimit, dingtalk.ErrUnavailable, dingtalk.ErrNotFound, dingtalk.ErrSystem, dingtalk.ErrInvalidParam}))}
 	if rt.Version == esign2 {
 		m["parameters"] = []any{paramRef("AccessToken"), paramRef("ServiceGroup")}
 	}
@@ -272,7 +272,7 @@ func errorResponses(errs []*dingtalk.Error) map[string]any {
 		for _, e := range list {
 			desc += "\n- `" + e.Code + "` " + e.Message
 			names = append(names, e.Code)
-			examples[e.Code] = map[string]any{"$ref": "#/components/examples/" + e.Code}
+			examples[e.Code] = map[string]any{"$ref": "#/components/examples/" + exampleKey(e)}
 		}
 		out[strconv.Itoa(status)] = map[string]any{
 			"description":            desc,
@@ -284,18 +284,41 @@ func errorResponses(errs []*dingtalk.Error) map[string]any {
 	return out
 }
 
-// errorExamples is one example body per code of the catalogue, with when
-// it happens.
+// errorExamples is one example body per code the gateway sends (its own
+// catalogue and the codes DingTalk's pages document), with when it
+// happens.
 func errorExamples() map[string]any {
 	out := map[string]any{}
-	for _, e := range dingtalk.Catalog() {
+	for _, e := range append(dingtalk.DocumentedCodes(), dingtalk.Catalog()...) {
+		if out[exampleKey(e)] != nil {
+			continue
+		}
 		body := map[string]any{"code": e.Code, "message": e.Message, "requestid": "7d1a3c2e-5b8f-4c7d-9e21-0a6b4f3d2c10"}
 		if e.Detail != nil {
 			body["accessdenieddetail"] = e.Detail
 		}
-		out[e.Code] = map[string]any{"summary": e.When(), "value": body}
+		out[exampleKey(e)] = map[string]any{"summary": e.When(), "value": body}
 	}
 	return out
+}
+
+// exampleKey names the example of e: its code, with a suffix where pages
+// document one code with several messages (getFlowInfoError) or the
+// gateway's catalogue reuses a documented code.
+func exampleKey(e *dingtalk.Error) string {
+	n := 0
+	for _, d := range dingtalk.DocumentedCodes() {
+		if d == e {
+			break
+		}
+		if d.Code == e.Code {
+			n++
+		}
+	}
+	if n == 0 {
+		return e.Code
+	}
+	return e.Code + "-" + strconv.Itoa(n+1)
 }
 
 func paramRef(name string) map[string]any {

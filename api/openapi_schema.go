@@ -131,7 +131,7 @@ func (r *reflector) object(t reflect.Type, ro role) *schema {
 // applyBounds copies enum, min, max and maxItems from the tags.
 func applyBounds(p *schema, f reflect.StructField, _ role) {
 	if e := f.Tag.Get("enum"); e != "" {
-		for _, v := range strings.Split(e, ",") {
+		for _, v := range dingtalk.EnumValues(e) {
 			if p.Type == "integer" {
 				n, _ := strconv.Atoi(v)
 				p.Enum = append(p.Enum, n)

@@ -41,8 +41,9 @@ func answer(rt *route) gin.HandlerFunc {
 
 // renderErrors writes the response for the last error a handler or
 // middleware recorded. It is the only place an error becomes an HTTP status
-// and body; errors that are not a *dingtalk.Error are sent as ErrSystem
-// (their text goes to the log, never to the client).
+// and body: errors that are not a *dingtalk.Error are sent as ErrSystem
+// (their text goes to the log, never to the client), and on a DingTalk
+// action the error is already the code its page documents (documentErrors).
 func renderErrors() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		c.Next()

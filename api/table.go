@@ -54,6 +54,9 @@ type route struct {
 	// Errors are the errors it answers besides the ones every route of its
 	// access answers (see sharedErrors).
 	Errors []*dingtalk.Error
+	// Codes maps what can go wrong on the action to the code its page
+	// documents for it (api/codes.go).
+	Codes map[*dingtalk.Error]*dingtalk.Error
 	// FieldErrors are the errors a missing or invalid request field answers
 	// where the action documents one of its own (the token endpoints'
 	// invalidSuiteTicket); any other field answers 参数错误:<field>.
@@ -138,6 +141,9 @@ func register(r *gin.Engine, rows []route, auth, limit, adminAuth gin.HandlerFun
 			continue
 		}
 		var chain []gin.HandlerFunc
+		if rt.Version != "" {
+			chain = append(chain, documentErrors(rt))
+		}
 		switch rt.Access {
 		case token:
 			chain = append(chain, auth, permit(rt), limit)

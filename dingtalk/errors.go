@@ -23,24 +23,26 @@ type AccessDenied struct {
 	RequiredScopes []string `json:"requiredScopes"`
 }
 
-// The catalogue: every error a client can get, declared once. Codes and
-// statuses follow dingtalk-contract.md §3.5 and anchors.md §2.1; the ones
-// DingTalk has no code for say so. Catalog lists them for the OpenAPI
-// document, which therefore cannot name a code the gateway never sends.
+// The catalogue of what can go wrong, declared once. The gateway creates
+// these where they happen; on a DingTalk action the router sends the code
+// the action's page documents for it instead (codes.go, the action table),
+// so most of these codes are only seen on the gateway's own routes. The
+// token errors are DingTalk's as its pages give them. Catalog lists them
+// all; the OpenAPI document reads it.
 var (
 	ErrMissingToken = def(http.StatusBadRequest, "AuthenticationFailed.MissingParameter", "缺少参数：x-acs-dingtalk-access-token",
 		"the x-acs-dingtalk-access-token header is missing (a token elsewhere, e.g. Authorization, counts as missing)")
 	ErrInvalidToken = def(http.StatusBadRequest, "InvalidAuthentication", "不合法的access_token",
 		"the token is malformed, expired, signed by an unknown key, or revoked (CancelCorpAuth)")
 	ErrPermissionDenied = &Error{Status: http.StatusForbidden, Code: "Forbidden.AccessDenied.AccessTokenPermissionDenied",
-		Message: "没有调用该接口的权限，接口权限申请参考：https://open.dingtalk.com/document/orgapp-server/add-api-permission",
+		Message: "没有调用该接口的权限",
 		Detail:  &AccessDenied{RequiredScopes: []string{"Esign.Common.ReadWrite"}},
 		when:    "the token's app type or scopes may not call this action"}
 	ErrQPSLimit = def(http.StatusForbidden, "Forbidden.AccessDenied.QpsLimitForAppkeyAndApi", "调用频率超过限制，请稍后再试",
 		"the app's calls per second for this action are over the limit")
 	ErrInvalidParam = def(http.StatusBadRequest, "invalidRequest.invalidAguemnts", "参数错误", // sic, as DingTalk spells it
 		"a parameter is missing or invalid; the message names the first one")
-	ErrDuplicateOrder = def(http.StatusConflict, "invalidRequest.duplicateClientToken", "幂等键重复：相同的orderId对应不同的请求内容",
+	ErrDuplicateOrder = def(http.StatusConflict, "invalidRequest.duplicateClientToken", "Duplicate ClientToken detected. Please generate a new client token and retry.",
 		"the orderId was used before with a different body (the same body again returns the same esignOrderId)")
 	ErrNotFound = def(http.StatusNotFound, "InvalidAction.NotFound", "Specified api is not found, please check your url and method.",
 		"no such route or method")
@@ -57,8 +59,8 @@ var (
 
 	// Token endpoints (contract §5.1).
 	ErrInvalidClient      = def(http.StatusBadRequest, "invalidClientIdOrSecret", "无效的clientId或者clientSecret", "unknown app key or wrong secret")
-	ErrInvalidSuiteKey    = def(http.StatusBadRequest, "invalidSuiteKey", "无效的suiteKey", "unknown suite key or wrong suite secret")
-	ErrInvalidSuiteTicket = def(http.StatusBadRequest, "invalidSuiteTicket", "无效的suiteTicket", "the suite ticket is empty")
+	ErrInvalidSuiteKey    = def(http.StatusBadRequest, "invalidSuiteKey", "suitekey不合法", "unknown suite key or wrong suite secret")
+	ErrInvalidSuiteTicket = def(http.StatusBadRequest, "invalidSuiteTicket", "suiteTicket无效", "the suite ticket is empty")
 	ErrInvalidAuthInfo    = def(http.StatusBadRequest, "invalidAuthInfo", "授权关系不存在", "the corp has not installed the suite's app")
 
 	// The e签宝 actions.
@@ -73,6 +75,12 @@ var (
 		"the corp's quota is used up (buy with ChannelOrder/OrderResale)")
 	ErrNotAuthorized = def(http.StatusForbidden, "Forbidden.AccessDenied.CorpNotAuthorized", "企业未授权e签宝，请先完成授权",
 		"the corp has not authorized e签宝 (open the AuthUrl page first)")
+	ErrUpstreamRefused = def(http.StatusBadRequest, "invalidRequest.upstreamRefused", "e签宝拒绝了请求",
+		"e签宝 refused the action's call (its message follows)")
+	ErrAccountRefused = def(http.StatusBadRequest, "invalidRequest.accountRefused", "e签宝拒绝了个人账号",
+		"e签宝 refused creating or reading a person account")
+	ErrOrgRefused = def(http.StatusBadRequest, "invalidRequest.orgRefused", "e签宝拒绝了企业账号",
+		"e签宝 refused creating or reading the corp's organization account")
 
 	// Routes that are not DingTalk's: e签宝 callbacks and the admin API.
 	ErrCallbackSignature = def(http.StatusUnauthorized, "InvalidSignature", "回调验签失败",
@@ -88,6 +96,7 @@ func Catalog() []*Error {
 		ErrNotFound, ErrBodyTooLarge, ErrUpstream, ErrUpstreamTimeout, ErrUnavailable, ErrSystem,
 		ErrInvalidClient, ErrInvalidSuiteKey, ErrInvalidSuiteTicket, ErrInvalidAuthInfo,
 		ErrTaskNotFound, ErrFileNotFound, ErrInstanceNotFound, ErrNotSigner, ErrNoQuota, ErrNotAuthorized,
+		ErrUpstreamRefused, ErrAccountRefused, ErrOrgRefused,
 		ErrCallbackSignature, ErrAdminAuth,
 	}
 }

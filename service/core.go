@@ -102,9 +102,21 @@ func (s *core) upstreamError(op string, err error) error {
 		case 1435403, 1435404, 1435405:
 			return dingtalk.ErrNoQuota.Wrap(err)
 		}
-		return dingtalk.ErrInvalidParam.Msg("参数错误:%s", ae.Message).Wrap(err)
+		return refused(op).Msg("%s：%s", refused(op).Message, ae.Message).Wrap(err)
 	}
 	return dingtalk.ErrUpstream.Wrap(err)
+}
+
+// refused is what e签宝 refusing op means: the action's page documents
+// other codes for a refused account than for a refused flow.
+func refused(op string) *dingtalk.Error {
+	switch op {
+	case "create_person", "person":
+		return dingtalk.ErrAccountRefused
+	case "create_organization", "organization":
+		return dingtalk.ErrOrgRefused
+	}
+	return dingtalk.ErrUpstreamRefused
 }
 
 // storeError turns a store failure into the error the client sees: not
