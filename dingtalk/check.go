@@ -11,7 +11,7 @@ import (
 // Check validates a request against its tags (see requests.go) for
 // version ("esign_1.0", "esign_2.0" or "oauth2_1.0"): required fields are
 // present (a non-empty string, a non-nil pointer, a non-empty list), numbers
-// are within min and max, strings within enum, lists within maxItems. Then
+// are within min and max, strings and integers within enum, lists within maxItems. Then
 // each struct's own cross-field rule runs (a bad(version) string method
 // naming the field at fault). The first failure is reported as DingTalk
 // does, 参数错误:<field>, with list items named like files[0].fileId. The
@@ -68,7 +68,7 @@ func planFor(t reflect.Type) *plan {
 		seen[name] = true
 		r := rule{index: f.Index, name: name, required: f.Tag.Get("required"), maxItems: atoi(f.Tag.Get("maxItems"))}
 		if s := f.Tag.Get("enum"); s != "" {
-			r.enum = strings.Split(s, ",")
+			r.enum = EnumValues(s)
 		}
 		r.min, r.max = number(f.Tag.Get("min")), number(f.Tag.Get("max"))
 		if et := structOf(f.Type); et != nil {
@@ -114,6 +114,9 @@ func (r *rule) check(f reflect.Value, version, path string) string {
 	case reflect.Int, reflect.Int64, reflect.Int32:
 		n := float64(f.Int())
 		if (r.min != nil && n < *r.min) || (r.max != nil && n > *r.max) {
+			return path
+		}
+		if r.enum != nil && !slices.Contains(r.enum, strconv.FormatInt(f.Int(), 10)) {
 			return path
 		}
 	case reflect.Float64:
@@ -217,4 +220,13 @@ func number(s string) *float64 {
 func atoi(s string) int {
 	n, _ := strconv.Atoi(s)
 	return n
+}
+
+// EnumValues are the values of an enum tag: separated by "|" where a value
+// has a comma of its own (signRequirements "1|2|1,2"), else by ",".
+func EnumValues(tag string) []string {
+	if strings.Contains(tag, "|") {
+		return strings.Split(tag, "|")
+	}
+	return strings.Split(tag, ",")
 }

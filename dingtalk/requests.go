@@ -77,7 +77,7 @@ type UserPageRequest struct {
 // UploadURLRequest is GetUploadUrl/GetFileUploadUrl.
 type UploadURLRequest struct {
 	ContentMd5  string `json:"contentMd5" required:"true" doc:"文件内容MD5的Base64 / base64 of the content's MD5"`
-	ContentType string `json:"contentType" required:"true" doc:"MIME类型 / MIME type, e.g. application/pdf"`
+	ContentType string `json:"contentType" required:"true" enum:"application/octet-stream,application/pdf" doc:"MIME类型 / MIME type: application/octet-stream or application/pdf (e签宝 takes these two; the PUT of the bytes must send the same)"`
 	Convert2Pdf *bool  `json:"convert2Pdf" required:"esign_1.0" doc:"是否转为PDF，默认false / convert to PDF; default false"`
 	FileName    string `json:"fileName" required:"true" doc:"文件名，需带扩展名，不能含 /\\:*\"<>|? / name with an extension, without /\\:*\"<>|?"`
 	FileSize    *int64 `json:"fileSize" required:"true" min:"1" doc:"文件大小（字节）/ size in bytes"`
@@ -136,7 +136,7 @@ func (p *Party) bad(string) string {
 // StartParticipant is a signer of a start page request.
 type StartParticipant struct {
 	Party
-	SignRequirements string `json:"signRequirements" doc:"签署要求 / what the party signs with: \"1\" 企业章 the corp's seal, \"2\" 个人签名 a personal signature, \"1,2\" both; 默认 / default \"2\""`
+	SignRequirements string `json:"signRequirements" enum:"1|2|1,2" doc:"签署要求 / what the party signs with: \"1\" 企业章 the corp's seal, \"2\" 个人签名 a personal signature, \"1,2\" both; 默认 / default \"2\""`
 }
 
 // CreateParticipant is a signer of CreateProcess.
@@ -144,7 +144,7 @@ type CreateParticipant struct {
 	Party
 	SignOrder        *int64    `json:"signOrder" doc:"签署顺序 / signing order"`
 	SignPosList      []SignPos `json:"signPosList" doc:"签署位置 / where to sign"`
-	SignRequirements string    `json:"signRequirements" required:"true" doc:"签署要求 / what the party signs with: \"1\" 企业章 the corp's seal, \"2\" 个人签名 a personal signature, \"1,2\" both"`
+	SignRequirements string    `json:"signRequirements" required:"true" enum:"1|2|1,2" doc:"签署要求 / what the party signs with: \"1\" 企业章 the corp's seal, \"2\" 个人签名 a personal signature, \"1,2\" both"`
 }
 
 // SignPos is where a participant signs.

@@ -62,7 +62,7 @@ type FileInfo struct {
 	Name          string `json:"name" doc:"文件名 / file name"`
 	PdfTotalPages int    `json:"pdfTotalPages" doc:"PDF页数 / PDF pages"`
 	Size          int64  `json:"size" doc:"文件大小（字节）/ size in bytes"`
-	Status        int    `json:"status" doc:"e签宝文件状态 / e签宝 file status: 0 未上传 not uploaded, 1 上传中 uploading, 2 上传完成 uploaded, 3 上传失败 failed, 4 等待转pdf awaiting conversion, 5 已转pdf converted, 6-7 加水印 watermarking, 8 转换中 converting, 9 转换失败 conversion failed; usable at 2 or 5"`
+	Status        int    `json:"status" enum:"0,1,2,3,4,5,6,7" doc:"文件状态 / file status: 0 文件未上传, 1 文件上传中, 2 文件上传已完成, 3 文件上传失败, 4 文件等待转pdf, 5 文件已转换pdf, 6 加水印中, 7 加水印完毕. e签宝's 8 转换中 is sent as 4, its 9 转换失败 as 3 (DingTalk lists neither)."`
 }
 
 // Doc is one contract of ListFlowDocs/GetFlowDocs.
@@ -79,7 +79,7 @@ type Docs struct {
 
 // Log is one entry of a flow's operation log.
 type Log struct {
-	LogType             string `json:"logType" doc:"logType（网关定义；钉钉文档只说明为字符串）/ logType (the gateway's codes; DingTalk documents only a string): 1 发起流程 created, 2 开启流程 started, 3 查看合同 read, 4 签署完成 signed, 5 拒签 refused, 6 撤销 revoked, 7 流程结束 finished, 8 过期 expired, 9 签署失败 failed."`
+	LogType             string `json:"logType" enum:"1,4,5,6,7,8,23,26" doc:"日志类型，钉钉文档的取值中网关会写的 / log type, those of DingTalk's documented codes the gateway writes: 1 创建流程, 4 开启流程, 5 撤回流程 (e签宝 撤销/终止), 6 流程过期, 7 归档流程 (完成), 8 查看流程, 23 签署, 26 拒绝签署."`
 	OperateDescription  string `json:"operateDescription" doc:"操作描述 / what happened"`
 	OperateTime         int64  `json:"operateTime" doc:"操作时间，毫秒时间戳 / Unix time in ms"`
 	OperatorAccountName string `json:"operatorAccountName" doc:"操作人 / who"`
@@ -88,7 +88,7 @@ type Log struct {
 // FlowDetail is esign_2.0 GetFlowDetail's answer.
 type FlowDetail struct {
 	BusinessScene           string `json:"businessScene" doc:"流程主题 / the flow's subject"`
-	FlowStatus              int    `json:"flowStatus" doc:"e签宝流程状态 / e签宝 flow status: 0 草稿 draft, 1 签署中 signing, 2 完成 completed, 3 撤销 revoked, 4 终止 terminated, 5 过期 expired, 7 拒签 refused."`
+	FlowStatus              int    `json:"flowStatus" enum:"0,1,2,3,4,5,6,7" doc:"流程状态 / flow status: 0 草稿, 1 签署中, 2 完成, 3 撤销, 4 终止, 5 过期, 6 删除, 7 拒签. e签宝's 12 已解约 (rescinded after completion) is sent as 3."`
 	InitiatorAuthorizedName string `json:"initiatorAuthorizedName" doc:"发起主体名称 / the initiating organization"`
 	InitiatorName           string `json:"initiatorName" doc:"发起人 / the initiator"`
 	Logs                    []Log  `json:"logs" doc:"操作记录 / operation log"`
@@ -97,7 +97,7 @@ type FlowDetail struct {
 // FlowDetailV1 is esign_1.0 GetFlowDetail's data: businessSense, sic.
 type FlowDetailV1 struct {
 	BusinessSense           string `json:"businessSense" doc:"流程主题；esign_1.0 字段名为 businessSense（SDK 原样）/ the flow's subject; esign_1.0 spells it businessSense, as the SDK does"`
-	FlowStatus              int    `json:"flowStatus" doc:"e签宝流程状态 / e签宝 flow status: 0 草稿 draft, 1 签署中 signing, 2 完成 completed, 3 撤销 revoked, 4 终止 terminated, 5 过期 expired, 7 拒签 refused."`
+	FlowStatus              int    `json:"flowStatus" enum:"0,1,2,3,4,5,6,7" doc:"流程状态 / flow status: 0 草稿, 1 签署中, 2 完成, 3 撤销, 4 终止, 5 过期, 6 删除, 7 拒签. e签宝's 12 已解约 (rescinded after completion) is sent as 3."`
 	InitiatorAuthorizedName string `json:"initiatorAuthorizedName" doc:"发起主体名称 / the initiating organization"`
 	InitiatorName           string `json:"initiatorName" doc:"发起人 / the initiator"`
 	Logs                    []Log  `json:"logs" doc:"操作记录 / operation log"`
@@ -110,21 +110,21 @@ func (d *FlowDetail) V1() FlowDetailV1 {
 
 // SignerState is one signer of GetFlowSignDetail/GetSignDetail.
 type SignerState struct {
-	SignStatus int    `json:"signStatus" doc:"签署人状态 / signer status: 0 等待签署 waiting, 1 签署中 signing, 2 已签署 signed, 3 等待审批 awaiting approval, 4 拒签 refused."`
+	SignStatus int    `json:"signStatus" enum:"0,1,2,3,4" doc:"签署人状态 / signer status: 0 待签, 1 未签, 2 已签, 3 待审批, 4 拒签."`
 	SignerName string `json:"signerName" doc:"签署人；代企业签署时为“企业（经办人）”/ signer; \"org（agent）\" when signing for the organization"`
 }
 
 // SignDetail is esign_2.0 GetSignDetail's answer.
 type SignDetail struct {
 	BusinessScene string        `json:"businessScene" doc:"流程主题 / the flow's subject"`
-	FlowStatus    int           `json:"flowStatus" doc:"e签宝流程状态 / e签宝 flow status: 0 草稿 draft, 1 签署中 signing, 2 完成 completed, 3 撤销 revoked, 4 终止 terminated, 5 过期 expired, 7 拒签 refused."`
+	FlowStatus    int           `json:"flowStatus" enum:"0,1,2,3,4,5,6,7" doc:"流程状态 / flow status: 0 草稿, 1 签署中, 2 完成, 3 撤销, 4 终止, 5 过期, 6 删除, 7 拒签. e签宝's 12 已解约 (rescinded after completion) is sent as 3."`
 	Signers       []SignerState `json:"signers" doc:"签署人 / signers"`
 }
 
 // SignDetailV1 is esign_1.0 GetFlowSignDetail's data.
 type SignDetailV1 struct {
 	BusinessSense string        `json:"businessSense" doc:"流程主题（businessSense，SDK 原样）/ the flow's subject (businessSense, as the SDK spells it)"`
-	FlowStatus    int           `json:"flowStatus" doc:"e签宝流程状态 / e签宝 flow status: 0 草稿 draft, 1 签署中 signing, 2 完成 completed, 3 撤销 revoked, 4 终止 terminated, 5 过期 expired, 7 拒签 refused."`
+	FlowStatus    int           `json:"flowStatus" enum:"0,1,2,3,4,5,6,7" doc:"流程状态 / flow status: 0 草稿, 1 签署中, 2 完成, 3 撤销, 4 终止, 5 过期, 6 删除, 7 拒签. e签宝's 12 已解约 (rescinded after completion) is sent as 3."`
 	Signers       []SignerState `json:"signers" doc:"签署人 / signers"`
 }
 
@@ -133,8 +133,8 @@ func (d *SignDetail) V1() SignDetailV1 { return SignDetailV1{d.BusinessScene, d.
 
 // AppStatus is GetCropStatus/GetIsvStatus' answer.
 type AppStatus struct {
-	AuthStatus    string `json:"authStatus" enum:"AUTHORIZED,UNAUTHORIZED,CANCELLED" doc:"授权状态（网关定义）/ authorization status (the gateway's values)"`
-	InstallStatus string `json:"installStatus" enum:"INSTALLED,NOT_INSTALLED" doc:"安装状态（网关定义）/ installation status (the gateway's values)"`
+	AuthStatus    string `json:"authStatus" enum:"AUTH,UNAUTH" doc:"授权状态 / authorization: AUTH 已授权e签宝微应用, UNAUTH 未授权 (also after CancelCorpAuth)"`
+	InstallStatus string `json:"installStatus" enum:"OPEN,CLOSE" doc:"安装状态 / installation: OPEN e签宝微应用已经安装, CLOSE 停止或已卸载"`
 }
 
 // CorpInfo is esign_2.0 GetCorpInfo's answer: isRealName is a string there.
@@ -205,7 +205,7 @@ type ApprovalNode struct {
 	ApprovalTime int64  `json:"approvalTime" doc:"审批时间，esign_1.0 为 number，毫秒时间戳 / approval time in ms; 0 if not yet"`
 	ApproverName string `json:"approverName" doc:"审批人 / approver"`
 	StartTime    int64  `json:"startTime" doc:"开始时间，毫秒时间戳 / start, Unix time in ms"`
-	Status       string `json:"status" doc:"审批节点状态 / approval node status: WAITING 待审批 (0), APPROVING 审批中 (1), PASSED 通过 (2), REJECTED 驳回 (3)."`
+	Status       string `json:"status" enum:"WAIT,APPROVING,AGREED,REFUSED" doc:"审批节点状态 / node status: WAIT 等待审批 (e签宝 0 未开始), APPROVING 审批中 (1 待审批), AGREED 审批通过 (2), REFUSED 审批拒绝 (3)."`
 }
 
 // Approval is one seal approval of ListSealApproval (esign_1.0 shape).
@@ -217,7 +217,7 @@ type Approval struct {
 	SealIDImg          string         `json:"sealIdImg" doc:"印章图片地址 / the seal's image URL"`
 	SponsorAccountName string         `json:"sponsorAccountName" doc:"发起人 / who asked"`
 	StartTime          int64          `json:"startTime" doc:"开始时间，毫秒时间戳 / start, Unix time in ms"`
-	Status             string         `json:"status" doc:"用印审批状态（e签宝为数字，网关转为名称）/ seal approval status (numbers at e签宝, sent as names): APPROVING 审批中 (1), PASSED 通过 (2), REJECTED 驳回 (3), REVOKED 撤回 (4), TERMINATED 终止 (5); an unknown number is sent as its digits."`
+	Status             string         `json:"status" enum:"WAIT,APPROVING,AGREED,REFUSED" doc:"用印审批状态 / approval status: APPROVING 审批中 (e签宝 1), AGREED 审批通过 (2), REFUSED 审批拒绝 (3 驳回; also 4 撤回 and 5 终止, which DingTalk does not list). WAIT is documented but e签宝 has no such approval state."`
 }
 
 // ApprovalNodeV2 is ApprovalNode with approvalTime as a string (esign_2.0).
@@ -225,7 +225,7 @@ type ApprovalNodeV2 struct {
 	ApprovalTime string `json:"approvalTime" doc:"审批时间，esign_2.0 为 string：毫秒数字串，未审批时为空串 / approval time as a string of ms digits, \"\" if not yet"`
 	ApproverName string `json:"approverName" doc:"审批人 / approver"`
 	StartTime    int64  `json:"startTime" doc:"开始时间，毫秒时间戳 / start, Unix time in ms"`
-	Status       string `json:"status" doc:"审批节点状态 / approval node status: WAITING 待审批 (0), APPROVING 审批中 (1), PASSED 通过 (2), REJECTED 驳回 (3)."`
+	Status       string `json:"status" enum:"WAIT,APPROVING,AGREED,REFUSED" doc:"审批节点状态 / node status: WAIT 等待审批 (e签宝 0 未开始), APPROVING 审批中 (1 待审批), AGREED 审批通过 (2), REFUSED 审批拒绝 (3)."`
 }
 
 // ApprovalV2 is one seal approval of ApprovalList.
@@ -237,7 +237,7 @@ type ApprovalV2 struct {
 	SealIDImg          string           `json:"sealIdImg" doc:"印章图片地址 / the seal's image URL"`
 	SponsorAccountName string           `json:"sponsorAccountName" doc:"发起人 / who asked"`
 	StartTime          int64            `json:"startTime" doc:"开始时间，毫秒时间戳 / start, Unix time in ms"`
-	Status             string           `json:"status" doc:"用印审批状态（e签宝为数字，网关转为名称）/ seal approval status (numbers at e签宝, sent as names): APPROVING 审批中 (1), PASSED 通过 (2), REJECTED 驳回 (3), REVOKED 撤回 (4), TERMINATED 终止 (5); an unknown number is sent as its digits."`
+	Status             string           `json:"status" enum:"WAIT,APPROVING,AGREED,REFUSED" doc:"用印审批状态 / approval status: APPROVING 审批中 (e签宝 1), AGREED 审批通过 (2), REFUSED 审批拒绝 (3 驳回; also 4 撤回 and 5 终止, which DingTalk does not list). WAIT is documented but e签宝 has no such approval state."`
 }
 
 // Approvals is esign_2.0 ApprovalList's answer.
@@ -269,7 +269,7 @@ type AttachFile struct {
 type Attach struct {
 	Files  []AttachFile `json:"files" doc:"文件 / files"`
 	FlowID string       `json:"flowId" doc:"e签宝流程ID / e签宝 flow id"`
-	Status string       `json:"status" doc:"e签宝流程状态（字符串）/ e签宝 flow status as a string"`
+	Status string       `json:"status" enum:"0,1,2,3,4,5,6,7" doc:"流程状态（字符串），取值同 flowStatus / flow status as a string, the values of flowStatus"`
 }
 
 // Attachs is GetAttachsApproval's answer.

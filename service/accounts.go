@@ -52,9 +52,9 @@ func (s *core) ensureUser(ctx context.Context, corpID, userID, name string) (*st
 	if err != store.ErrNotFound {
 		return nil, storeError(err, nil)
 	}
-	if name == "" {
-		name = userID
-	}
+	// No name means none: e签宝 takes the account without one (the person's
+	// real name arrives with real-name verification), and a DingTalk userId
+	// is not a name to show as initiatorName or operatorAccountName.
 	acct, err := s.esign.CreatePerson(ctx, &esign.CreatePersonRequest{ThirdPartyUserID: userThirdID(corpID, userID), Name: name})
 	if err != nil {
 		return nil, s.upstreamError("create_person", err)
@@ -92,6 +92,9 @@ func (c *nameCache) get(id string) (string, bool) {
 }
 
 func (c *nameCache) put(id, name string) {
+	if name == "" {
+		return // not known yet: real-name verification may give one soon
+	}
 	c.mu.Lock()
 	if len(c.m) > 50000 {
 		c.m = map[string]nameEntry{}

@@ -8,12 +8,15 @@ import (
 	"esign-gateway/esign"
 )
 
-// Approval status names. e签宝 reports numbers (approvalFlowStatus 1 审批中,
-// 2 通过, 3 驳回, 4 撤回, 5 终止; node status 0-3); DingTalk's model has
-// strings, so the gateway sends these names (OpenAPI description).
+// Approval statuses as DingTalk's pages document them (WAIT 等待审批,
+// APPROVING 审批中, AGREED 审批通过, REFUSED 审批拒绝), from e签宝's numbers:
+// approvalFlowStatus 1 审批中, 2 通过, 3 驳回, 4 撤回, 5 终止 (timed out);
+// approvalNodeStatus 0 未开始, 1 待审批, 2 已通过, 3 已拒绝. DingTalk has no
+// withdrawn or timed-out approval: both are an approval that did not agree,
+// REFUSED (decision, README).
 var (
-	approvalStatus = map[int]string{1: "APPROVING", 2: "PASSED", 3: "REJECTED", 4: "REVOKED", 5: "TERMINATED"}
-	nodeStatus     = map[int]string{0: "WAITING", 1: "APPROVING", 2: "PASSED", 3: "REJECTED"}
+	approvalStatus = map[int]string{1: "APPROVING", 2: "AGREED", 3: "REFUSED", 4: "REFUSED", 5: "REFUSED"}
+	nodeStatus     = map[int]string{0: "WAIT", 1: "APPROVING", 2: "AGREED", 3: "REFUSED"}
 )
 
 // SealApprovals is ListSealApproval/ApprovalList: the seal approvals of the
@@ -54,11 +57,13 @@ func (s *Flows) SealApprovals(ctx context.Context, taskID string) ([]dingtalk.Ap
 	return out, nil
 }
 
+// statusName is v's DingTalk name; a value e签宝 may add later is an
+// approval still under way.
 func statusName(m map[int]string, v int) string {
 	if n, ok := m[v]; ok {
 		return n
 	}
-	return strconv.Itoa(v)
+	return "APPROVING"
 }
 
 // Attachments is GetAttachsApproval: the tasks linked to a DingTalk
@@ -92,7 +97,7 @@ func (s *Flows) Attachments(ctx context.Context, instanceID string) (*dingtalk.A
 				signed[d.FileID] = d.FileURL
 			}
 		}
-		a := dingtalk.Attach{FlowID: t.FlowID, Status: strconv.Itoa(flow.FlowStatus), Files: []dingtalk.AttachFile{}}
+		a := dingtalk.Attach{FlowID: t.FlowID, Status: strconv.Itoa(flowStatus(flow.FlowStatus)), Files: []dingtalk.AttachFile{}}
 		for _, f := range t.Files {
 			info, err := s.esign.File(ctx, f.FileID)
 			if err != nil {

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"time"
 
 	"esign-gateway/dingtalk"
@@ -132,8 +131,10 @@ const (
 // may miss the name cache and ask e签宝.
 const nameBudget = 2 * time.Second
 
-// signerResult records a signer's result (signResult 2 signed, 4 refused,
-// 3 failed) under the key reconcile uses for the same signer state.
+// signerResult records a signer's result (signResult 2 signed, 4 refused)
+// under the key reconcile uses for the same signer state; a failed attempt
+// (3) is not logged, as the signer may try again and DingTalk has no log
+// type for it.
 func (s *Callbacks) signerResult(ctx context.Context, action, flowID, accountID string, result int, desc string, at int64) error {
 	t, err := s.callbackTask(ctx, action, flowID, flowKinds...)
 	if t == nil || err != nil {
@@ -142,15 +143,13 @@ func (s *Callbacks) signerResult(ctx context.Context, action, flowID, accountID 
 	var e store.LogEntry
 	switch result {
 	case 2:
-		e = logEntry(signKey(accountID, 2), logSigned, "签署完成", at, "")
+		e = logEntry(signedKey(accountID), logSigned, "签署完成", at, "")
 	case 4:
 		text := "拒签"
 		if desc != "" && desc != text {
 			text += "：" + desc
 		}
-		e = logEntry(signKey(accountID, 4), logRefused, text, at, "")
-	case 3:
-		e = logEntry(signKey(accountID, 3), logFailed, nonEmpty(desc, "签署失败"), at, "")
+		e = logEntry(refusedKey, logRefused, text, at, "")
 	default:
 		s.log.Debug("esign callback ignored: unknown signResult", slog.String("action", action), slog.Int("signResult", result))
 		return nil
@@ -172,11 +171,13 @@ func (s *Callbacks) flowEnd(ctx context.Context, action, flowID string, status i
 		s.log.Debug("esign callback ignored: not an end status", slog.String("action", action), slog.Int("flowStatus", status))
 		return nil
 	}
-	e, ok := endEntry(status, at, desc)
-	if !ok {
-		e = logEntry("flow:end:"+strconv.Itoa(status), logFinished, nonEmpty(desc, "流程已结束"), at, "")
+	ch := change{status: status}
+	if e, ok := endEntry(status, at, desc); ok {
+		ch.entries = append(ch.entries, e)
 	}
-	return s.record(ctx, t, change{entries: []store.LogEntry{e}, status: status})
+	// Other ends (6 删除, 8 解约…) have no DingTalk log type: the status
+	// says it.
+	return s.record(ctx, t, ch)
 }
 
 // markRead records that a signer first opened the flow.
@@ -203,7 +204,7 @@ func (s *Callbacks) identityEnd(ctx context.Context, cb *callbackBody) error {
 	if cb.Action == "identity_org_end" || t.Kind == store.KindCorpRealname {
 		who = string(cb.AgentAccountID) // the person who verified for the org
 	}
-	e := logEntry("identity:end", logFinished, "实名认证通过", firstTime(s.nowMs(), cb.Timestamp), s.operatorName(ctx, t, who))
+	e := logEntry("identity:end", logArchived, "实名认证通过", firstTime(s.nowMs(), cb.Timestamp), s.operatorName(ctx, t, who))
 	status := identityPassed
 	if !ok {
 		e.Description, status = "实名认证未通过", identityFailed

@@ -8,16 +8,14 @@ import (
 	"esign-gateway/service/store"
 )
 
-// App status values of GetCropStatus/GetIsvStatus. DingTalk's page for
-// these actions documents the fields only as strings; these enums are the
-// gateway's choice (OpenAPI description): install status is the app's
-// presence for the corp, auth status its e签宝 authorization.
+// App status values of GetCropStatus/GetIsvStatus, as DingTalk's pages
+// document them: installStatus OPEN (e签宝微应用已经安装) or CLOSE (停止或已
+// 卸载), authStatus AUTH (已授权) or UNAUTH. A corp that cancelled is UNAUTH.
 const (
-	StatusInstalled    = "INSTALLED"
-	StatusNotInstalled = "NOT_INSTALLED"
-	StatusAuthorized   = "AUTHORIZED"
-	StatusUnauthorized = "UNAUTHORIZED"
-	StatusCancelled    = "CANCELLED"
+	StatusOpen   = "OPEN"
+	StatusClose  = "CLOSE"
+	StatusAuth   = "AUTH"
+	StatusUnauth = "UNAUTH"
 )
 
 // Corps manages a corp's relation with e签宝: the ISV's settings, the
@@ -102,7 +100,7 @@ func (s *Corps) Authorize(ctx context.Context, taskID string) (*ConsentPage, err
 		return nil, storeError(err, nil)
 	}
 	s.corpChanged(ctx, t.CorpID)
-	if err := s.appendLog(ctx, t.ID, logEntry("consent", logFinished, "企业已授权e签宝", s.nowMs(), "")); err != nil {
+	if err := s.appendLog(ctx, t.ID, logEntry("consent", logArchived, "企业已授权e签宝", s.nowMs(), "")); err != nil {
 		return nil, err
 	}
 	return &ConsentPage{TaskID: t.ID, CorpID: t.CorpID, Authorized: true, RedirectURL: t.RedirectURL}, nil
@@ -141,15 +139,12 @@ func (s *Corps) AppStatus(ctx context.Context) (*dingtalk.AppStatus, error) {
 	if err != nil {
 		return nil, storeError(err, nil)
 	}
-	out := &dingtalk.AppStatus{InstallStatus: StatusNotInstalled, AuthStatus: StatusUnauthorized}
+	out := &dingtalk.AppStatus{InstallStatus: StatusClose, AuthStatus: StatusUnauth}
 	if corp.Installed {
-		out.InstallStatus = StatusInstalled
+		out.InstallStatus = StatusOpen
 	}
-	switch {
-	case corp.Authorized:
-		out.AuthStatus = StatusAuthorized
-	case corp.Epoch > 0:
-		out.AuthStatus = StatusCancelled
+	if corp.Authorized {
+		out.AuthStatus = StatusAuth
 	}
 	return out, nil
 }

@@ -50,7 +50,7 @@ func (s *Files) Info(ctx context.Context, fileID string) (*dingtalk.FileInfo, er
 	if err != nil {
 		return nil, s.upstreamError("file", err)
 	}
-	return &dingtalk.FileInfo{DownloadURL: f.DownloadURL, FileID: f.FileID, Name: f.Name, PdfTotalPages: f.PdfTotalPages, Size: f.Size, Status: f.Status}, nil
+	return &dingtalk.FileInfo{DownloadURL: f.DownloadURL, FileID: f.FileID, Name: f.Name, PdfTotalPages: f.PdfTotalPages, Size: f.Size, Status: fileStatus(f.Status)}, nil
 }
 
 // ownFile checks that a file belongs to corpID; another corp's file is
@@ -67,4 +67,16 @@ func (s *core) ownFile(ctx context.Context, corpID, fileID string) error {
 		return dingtalk.ErrFileNotFound
 	}
 	return nil
+}
+
+// fileStatus is the file status DingTalk documents (0-7) for e签宝's st:
+// e签宝's 8 转换中 is still 4 等待转pdf, its 9 转换失败 is 3 上传失败.
+func fileStatus(st int) int {
+	switch st {
+	case 8:
+		return 4
+	case 9:
+		return 3
+	}
+	return st
 }

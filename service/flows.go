@@ -80,7 +80,7 @@ func (s *core) flowDetail(ctx context.Context, taskID string) (*dingtalk.FlowDet
 	if err != nil {
 		return nil, err
 	}
-	out := &dingtalk.FlowDetail{BusinessScene: flow.BusinessScene, FlowStatus: flow.FlowStatus,
+	out := &dingtalk.FlowDetail{BusinessScene: flow.BusinessScene, FlowStatus: flowStatus(flow.FlowStatus),
 		InitiatorAuthorizedName: org, InitiatorName: initiator, Logs: make([]dingtalk.Log, len(logs))}
 	for i, l := range logs {
 		out.Logs[i] = dingtalk.Log{LogType: l.LogType, OperateDescription: l.Description, OperateTime: l.OperateTime, OperatorAccountName: l.OperatorName}
@@ -89,7 +89,9 @@ func (s *core) flowDetail(ctx context.Context, taskID string) (*dingtalk.FlowDet
 }
 
 // reconcile is the change e签宝's state shows: signers that signed or
-// refused, the flow's end, and its status. Callbacks record the same events
+// refused, the flow's end, and its status. /signers gives no times, so a
+// signer's entry found here is stamped when it is noticed; the flow's end
+// has e签宝's flowEndTime. Callbacks record the same events
 // under the same keys, so each appears once whichever arrives first, and
 // the ISV hears of it either way.
 func (s *core) reconcile(flow *esign.Flow, signers []esign.Signer) change {
@@ -97,9 +99,9 @@ func (s *core) reconcile(flow *esign.Flow, signers []esign.Signer) change {
 	for _, sg := range signers {
 		switch sg.SignStatus {
 		case 2:
-			ch.entries = append(ch.entries, logEntry(signKey(sg.SignerAccountID, 2), logSigned, "签署完成", s.nowMs(), sg.SignerName))
+			ch.entries = append(ch.entries, logEntry(signedKey(sg.SignerAccountID), logSigned, "签署完成", s.nowMs(), sg.SignerName))
 		case 4:
-			ch.entries = append(ch.entries, logEntry(signKey(sg.SignerAccountID, 4), logRefused, "拒签", s.nowMs(), sg.SignerName))
+			ch.entries = append(ch.entries, logEntry(refusedKey, logRefused, "拒签", s.nowMs(), sg.SignerName))
 		}
 	}
 	if e, ok := endEntry(flow.FlowStatus, flow.FlowEndTime, flow.FlowDesc); ok {
@@ -138,7 +140,7 @@ func (s *core) signDetail(ctx context.Context, taskID string) (*dingtalk.SignDet
 	if err != nil {
 		return nil, err
 	}
-	out := &dingtalk.SignDetail{BusinessScene: flow.BusinessScene, FlowStatus: flow.FlowStatus, Signers: make([]dingtalk.SignerState, len(signers))}
+	out := &dingtalk.SignDetail{BusinessScene: flow.BusinessScene, FlowStatus: flowStatus(flow.FlowStatus), Signers: make([]dingtalk.SignerState, len(signers))}
 	for i, sg := range signers {
 		name := sg.SignerName
 		if sg.SignerAuthorizedAccountType == 1 && sg.SignerAuthorizedAccountName != "" {

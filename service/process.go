@@ -141,7 +141,11 @@ func (s *core) prepareFlow(ctx context.Context, p *plan, kind store.TaskKind, st
 	if err != nil {
 		return nil, storeError(err, nil)
 	}
-	if err := s.appendLog(wctx, t.ID, logEntry("created", logCreated, "发起签署流程："+t.Title, t.CreatedAt, initiator.Name)); err != nil {
+	entries := []store.LogEntry{logEntry("created", logCreated, "发起签署流程："+t.Title, t.CreatedAt, initiator.Name)}
+	if start {
+		entries = append(entries, startedEntry(s.nowMs()))
+	}
+	if _, err := s.apply(wctx, t, []store.LogEntry{}, change{entries: entries, status: keepStatus}); err != nil {
 		return nil, err
 	}
 	return t, nil

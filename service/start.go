@@ -30,9 +30,6 @@ func (s *Process) StartURL(ctx context.Context, req *dingtalk.StartRequest) (*di
 	if err != nil {
 		return nil, err
 	}
-	if auto {
-		_ = s.appendLog(context.WithoutCancel(ctx), t.ID, logEntry("started", logStarted, "流程已开启", s.nowMs(), ""))
-	}
 	return s.pageURLs("start", t.ID), nil
 }
 
@@ -85,7 +82,7 @@ func (s *Process) Start(ctx context.Context, taskID string) (*StartPage, error) 
 	if err != nil {
 		return nil, err
 	}
-	if err := s.appendLog(context.WithoutCancel(ctx), taskID, logEntry("started", logStarted, "流程已开启", s.nowMs(), "")); err != nil {
+	if _, err := s.apply(context.WithoutCancel(ctx), t, nil, change{entries: []store.LogEntry{startedEntry(s.nowMs())}, status: keepStatus}); err != nil {
 		return nil, err
 	}
 	return startPage(t), nil

@@ -87,7 +87,7 @@ func (s *Tokens) Authenticate(r *http.Request) (context.Context, error) {
 	if app.Type != c.AppType && c.AppType != dingtalk.AppTypeSuite {
 		return nil, dingtalk.ErrPermissionDenied
 	}
-	if c.AppType == AppISVEnterprise && c.CorpID != "" {
+	if c.CorpID != "" {
 		view, err := s.corps.get(r.Context(), c.CorpID)
 		if err != nil {
 			return nil, dingtalk.ErrUnavailable.Wrap(err)
@@ -112,22 +112,9 @@ func (s *Tokens) CorpToken(ctx context.Context, req *dingtalk.CorpTokenRequest) 
 	if req.AuthCorpID == "" || !validID(req.AuthCorpID) || (len(app.Corps) > 0 && !slices.Contains(app.Corps, req.AuthCorpID)) {
 		return nil, dingtalk.ErrInvalidAuthInfo
 	}
-	corp, err := s.store.UpdateCorp(ctx, req.AuthCorpID, func(c *store.Corp) error {
-		if c.AppKey == "" {
-			c.AppKey = app.Key
-			c.Installed = true
-			// A corp the config lists is authorized from the start; any
-			// other corp authorizes through the consent page (AuthUrl).
-			c.Authorized = slices.Contains(app.Corps, c.ID)
-			if c.Authorized {
-				c.AuthTime = s.nowMs()
-			}
-			c.UpdatedAt = s.nowMs()
-		}
-		return nil
-	})
+	corp, err := s.enroll(ctx, app, req.AuthCorpID)
 	if err != nil {
-		return nil, storeError(err, nil)
+		return nil, err
 	}
 	if corp.AppKey != app.Key {
 		return nil, dingtalk.ErrInvalidAuthInfo
@@ -139,13 +126,47 @@ func (s *Tokens) CorpToken(ctx context.Context, req *dingtalk.CorpTokenRequest) 
 }
 
 // AppToken issues a token for an internal or personal app (POST
-// /v1.0/oauth2/accessToken).
+// /v1.0/oauth2/accessToken). An internal app's token acts for its corp and,
+// like a third-party app's, stops working when the corp cancels.
 func (s *Tokens) AppToken(ctx context.Context, req *dingtalk.AppTokenRequest) (*dingtalk.AccessToken, error) {
 	app := s.apps[req.AppKey]
 	if app == nil || app.Type == AppISVEnterprise || !secretEqual(app.Secret, req.AppSecret) {
 		return nil, dingtalk.ErrInvalidClient
 	}
-	return s.issue(dingtalk.Claims{AppKey: app.Key, CorpID: app.CorpID, AppType: app.Type, Scopes: app.Scopes})
+	if app.CorpID == "" {
+		return s.issue(dingtalk.Claims{AppKey: app.Key, AppType: app.Type, Scopes: app.Scopes})
+	}
+	corp, err := s.enroll(ctx, app, app.CorpID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.seedQuota(ctx, app, corp.ID); err != nil {
+		return nil, err
+	}
+	return s.issue(dingtalk.Claims{AppKey: app.Key, CorpID: corp.ID, AppType: app.Type, Scopes: app.Scopes, Epoch: corp.Epoch})
+}
+
+// enroll returns the corp's record, creating it on an app's first token
+// for it. A corp the app's config lists is authorized from the start; any
+// other corp authorizes e签宝 through the consent page (AuthUrl). The corp
+// belongs to the first third-party app that gets a token for it (AppKey);
+// an internal app acts for its own corp whichever ISV has it.
+func (s *Tokens) enroll(ctx context.Context, app *App, corpID string) (*store.Corp, error) {
+	corp, err := s.store.UpdateCorp(ctx, corpID, func(c *store.Corp) error {
+		if c.AppKey != "" || (app.Type != AppISVEnterprise && c.Installed) {
+			return nil
+		}
+		if app.Type == AppISVEnterprise {
+			c.AppKey = app.Key
+		}
+		c.Installed = true
+		if !c.Authorized && slices.Contains(app.Corps, c.ID) {
+			c.Authorized, c.AuthTime = true, s.nowMs()
+		}
+		c.UpdatedAt = s.nowMs()
+		return nil
+	})
+	return corp, storeError(err, nil)
 }
 
 // SuiteToken issues a suite token for a third-party app (POST

@@ -7,20 +7,25 @@ import (
 	"esign-gateway/service/store"
 )
 
-// Log types of a task's history (GetFlowDetail logs[].logType). DingTalk
-// documents logType only as a string; these codes are the gateway's and are
-// listed in the OpenAPI description.
+// Log types of a task's history (GetFlowDetail logs[].logType), as
+// DingTalk's page documents them; the gateway writes the ones e签宝's flow
+// can show. A failed signing attempt (e签宝 signResult 3) has no type: the
+// signer may try again, so it is not logged.
 const (
-	logCreated  = "1" // 发起流程
-	logStarted  = "2" // 开启流程
-	logRead     = "3" // 查看合同
-	logSigned   = "4" // 签署完成
-	logRefused  = "5" // 拒签
-	logRevoked  = "6" // 撤销
-	logFinished = "7" // 流程结束
-	logExpired  = "8" // 过期
-	logFailed   = "9" // 签署失败 (SIGN_FLOW_UPDATE signResult 3; the signer may try again)
+	logCreated  = "1"  // 创建流程
+	logStarted  = "4"  // 开启流程
+	logRevoked  = "5"  // 撤回流程 (e签宝 3 撤销, 4 终止)
+	logExpired  = "6"  // 流程过期
+	logArchived = "7"  // 归档流程 (e签宝 2 完成)
+	logRead     = "8"  // 查看流程
+	logSigned   = "23" // 签署
+	logRefused  = "26" // 拒绝签署 (the flow ends: e签宝 7 拒签)
 )
+
+// refusedKey is the log key of a flow's refusal. A refusal ends the flow,
+// so the signer's result and the flow's end share it and it is logged once,
+// by whichever is seen first.
+const refusedKey = "flow:refused"
 
 // keepStatus leaves a task's status as it is.
 const keepStatus = -1
@@ -117,6 +122,16 @@ func (s *core) appendLog(ctx context.Context, taskID string, e store.LogEntry) e
 	return storeError(err, nil)
 }
 
+// flowStatus is the flowStatus DingTalk documents for e签宝's st: the same
+// number, but for 12 已解约 (a completed flow rescinded), which DingTalk does
+// not list: it is sent as 3 撤销, the contract no longer standing.
+func flowStatus(st int) int {
+	if st == 12 {
+		return 3
+	}
+	return st
+}
+
 // finalStatus reports whether an e签宝 flowStatus ends the flow: every
 // status from 2 (完成) up is an end (撤销, 终止, 过期, 删除, 拒签, 解约).
 func finalStatus(st int) bool { return st >= 2 }
@@ -126,10 +141,13 @@ func logEntry(key, typ, desc string, at int64, who string) store.LogEntry {
 	return store.LogEntry{Key: key, LogType: typ, Description: desc, OperateTime: at, OperatorName: who}
 }
 
-// signKey is the log key of a signer's result, shared by the callbacks and
-// the reconciliation so that each result is logged once.
-func signKey(accountID string, status int) string {
-	return "signer:" + accountID + ":" + strconv.Itoa(status)
+// signedKey is the log key of a signer's signature, shared by the
+// callbacks and the reconciliation so that each is logged once.
+func signedKey(accountID string) string { return "signer:" + accountID + ":2" }
+
+// startedEntry is the log entry of a flow's start.
+func startedEntry(at int64) store.LogEntry {
+	return logEntry("started", logStarted, "流程已开启", at, "")
 }
 
 // endEntry is the log entry for a flow's end state.
@@ -137,15 +155,15 @@ func endEntry(status int, at int64, desc string) (store.LogEntry, bool) {
 	key := "flow:end:" + strconv.Itoa(status)
 	switch status {
 	case 2:
-		return logEntry(key, logFinished, "签署完成，流程结束", at, ""), true
+		return logEntry(key, logArchived, "签署完成，流程结束", at, ""), true
 	case 3:
 		return logEntry(key, logRevoked, nonEmpty(desc, "流程已撤销"), at, ""), true
+	case 4:
+		return logEntry(key, logRevoked, nonEmpty(desc, "流程已终止"), at, ""), true
 	case 5:
 		return logEntry(key, logExpired, "流程已过期", at, ""), true
 	case 7:
-		return logEntry(key, logRefused, nonEmpty(desc, "流程被拒签"), at, ""), true
-	case 4:
-		return logEntry(key, logFinished, nonEmpty(desc, "流程已终止"), at, ""), true
+		return logEntry(refusedKey, logRefused, nonEmpty(desc, "流程被拒签"), at, ""), true
 	}
 	return store.LogEntry{}, false
 }

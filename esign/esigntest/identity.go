@@ -113,6 +113,11 @@ func (s *Server) completeIdentityLocked(fl *identFlow, ok bool) error {
 		fl.Status = "SUCCESS"
 		if p := s.st.persons[fl.AccountID]; p != nil {
 			p.Realname = true
+			if p.Name == "" {
+				// The person typed their real name on e签宝's page; the
+				// emulator has none to take, so it makes one up.
+				p.Name = "实名用户" + p.ID[len(p.ID)-4:]
+			}
 		}
 		if o := s.st.orgs[fl.OrgID]; o != nil {
 			o.Realname = true
