@@ -190,7 +190,11 @@ func (a action) run(t *testing.T, s *scenario) {
 			c.params = a.params
 		}
 		res := a.do(s.g, s.tokA, c)
-		if res.Status != 400 || res.JSON["code"] != "invalidRequest.invalidAguemnts" || !strings.Contains(res.JSON["message"].(string), a.missingField) {
+		want := "requestParamError" // each version's documented parameter code
+		if a.v1 {
+			want = "invalidRequest.invalidAguemnts"
+		}
+		if res.Status != 400 || res.JSON["code"] != want || !strings.Contains(res.JSON["message"].(string), a.missingField) {
 			t.Errorf("missing %s: %d %s", a.missingField, res.Status, res.Raw)
 		}
 	}
@@ -248,18 +252,18 @@ func actionTable(s *scenario) []action {
 			missing: &call{body: map[string]any{}}, missingField: "userId"},
 		{name: "esign_1.0 GetCropStatus", v1: true, want: shape{"authStatus": 's', "installStatus": 's'}},
 		{name: "esign_1.0 GetFile", params: []string{"fileId", s.fileA}, v1: true, want: fileShape,
-			foreign: &call{params: []string{"fileId", s.fileA}}, foreignCode: "fileNotExists"},
+			foreign: &call{params: []string{"fileId", s.fileA}}, foreignCode: "invalidRequest.invalidAguemnts"},
 		{name: "esign_1.0 GetFlowDetail", query: "taskId=" + s.done, v1: true, want: shape{"businessSense": 's', "flowStatus": 'n', "initiatorName": 's', "logs": 'a'},
 			missing: &call{}, missingField: "taskId",
-			foreign: &call{query: "taskId=" + s.done}, foreignCode: "flowNotExists"},
+			foreign: &call{query: "taskId=" + s.done}, foreignCode: "invalidRequest.invalidAguemnts"},
 		{name: "esign_1.0 GetFlowSignDetail", query: "taskId=" + s.done, v1: true, want: shape{"businessSense": 's', "flowStatus": 'n', "signers": 'a'},
 			missing: &call{query: "taskId="}, missingField: "taskId",
-			foreign: &call{query: "taskId=" + s.done}, foreignCode: "flowNotExists"},
+			foreign: &call{query: "taskId=" + s.done}, foreignCode: "invalidRequest.invalidAguemnts"},
 		{name: "esign_1.0 GetProcessStartUrl", body: start, v1: true, want: pageShape,
 			missing: &call{body: map[string]any{"files": start["files"]}}, missingField: "initiatorUserId"},
 		{name: "esign_1.0 GetSignNoticeUrl", body: map[string]any{"taskId": s.doing}, v1: true, want: shape{"mobileUrl": 's', "pcUrl": 's'},
 			missing: &call{body: map[string]any{}}, missingField: "taskId",
-			foreign: &call{body: map[string]any{"taskId": s.doing}}, foreignCode: "flowNotExists"},
+			foreign: &call{body: map[string]any{"taskId": s.doing}}, foreignCode: "invalidRequest.invalidAguemnts"},
 		{name: "esign_1.0 GetUploadUrl", body: upload, v1: true, want: shape{"fileId": 's', "uploadUrl": 's'},
 			missing: &call{body: noMD5}, missingField: "contentMd5"},
 		{name: "esign_1.0 GetUserInfo", params: []string{"userId", "u1"}, v1: true, want: shape{"realName": 'b', "userRealName": 's'}},
@@ -267,15 +271,15 @@ func actionTable(s *scenario) []action {
 			missing: &call{body: map[string]any{"redirectUrl": "https://x.example.com"}}, missingField: "userId"},
 		{name: "esign_1.0 ListFlowDocs", query: "taskId=" + s.done, v1: true, check: docsCheck,
 			missing: &call{}, missingField: "taskId",
-			foreign: &call{query: "taskId=" + s.done}, foreignCode: "flowNotExists"},
+			foreign: &call{query: "taskId=" + s.done}, foreignCode: "invalidRequest.invalidAguemnts"},
 		{name: "esign_1.0 ListSealApproval", query: "taskId=" + s.done, v1: true, check: approvalsCheck,
 			missing: &call{}, missingField: "taskId",
-			foreign: &call{query: "taskId=" + s.done}, foreignCode: "flowNotExists"},
+			foreign: &call{query: "taskId=" + s.done}, foreignCode: "invalidRequest.invalidAguemnts"},
 		{name: "esign_1.0 OrderResale", body: resale, v1: true, want: shape{"esignOrderId": 's'},
 			missing: &call{body: map[string]any{"orderId": "o3", "quantity": 1, "orderCreateTime": 1, "serviceStopTime": 2}}, missingField: "serviceStartTime"},
 		// esign_2.0
 		{name: "esign_2.0 ApprovalList", params: []string{"taskId", s.done}, check: data(approvalsCheck),
-			foreign: &call{params: []string{"taskId", s.done}}, foreignCode: "flowNotExists"},
+			foreign: &call{params: []string{"taskId", s.done}}, foreignCode: "getFlowInfoError"},
 		{name: "esign_2.0 ChannelOrders", body: channel, want: shape{"esignOrderId": 's'},
 			missing: &call{body: map[string]any{"itemCode": "c", "itemName": "x", "orderId": "o4", "quantity": 1}}, missingField: "orderCreateTime"},
 		{name: "esign_2.0 CorpRealname", body: map[string]any{"userId": "u1"}, want: pageShape,
@@ -283,7 +287,7 @@ func actionTable(s *scenario) []action {
 		{name: "esign_2.0 CreateDevelopers", body: map[string]any{"noticeUrl": "https://isv.example.com/events"}, want: shape{"data": 'b'}},
 		{name: "esign_2.0 CreateProcess", body: create, want: shape{"taskId": 's'},
 			missing: &call{body: map[string]any{"initiatorUserId": "u1", "files": create["files"], "participants": create["participants"]}}, missingField: "taskName",
-			foreign: &call{body: create}, foreignCode: "invalidRequest.invalidAguemnts"},
+			foreign: &call{body: create}, foreignCode: "requestParamError"},
 		{name: "esign_2.0 GetAttachsApproval", params: []string{"instanceId", "inst-1"}, check: func(t *testing.T, b any) {
 			list, _ := b.(map[string]any)["data"].([]any)
 			if len(list) != 1 {
@@ -292,22 +296,22 @@ func actionTable(s *scenario) []action {
 			checkShape(t, "attach", list[0], shape{"files": 'a', "flowId": 's', "status": 's'})
 			files := list[0].(map[string]any)["files"].([]any)
 			checkShape(t, "attach file", files[0], shape{"fileName": 's', "originalFileUrl": 's', "signFinishFileUrl": 's'})
-		}, foreign: &call{params: []string{"instanceId", "inst-1"}}, foreignCode: "instanceNotExists"},
+		}, foreign: &call{params: []string{"instanceId", "inst-1"}}, foreignCode: "requestParamError"},
 		{name: "esign_2.0 GetAuthUrl", body: map[string]any{}, want: pageShape},
 		{name: "esign_2.0 GetContractMargin", want: shape{"margin": 'n'}},
 		{name: "esign_2.0 GetCorpConsole", want: shape{"orgConsoleUrl": 's'}},
 		{name: "esign_2.0 GetCorpInfo", want: shape{"isRealName": 's', "orgRealName": 's'}},
 		{name: "esign_2.0 GetExecuteUrl", body: map[string]any{"taskId": s.doing, "account": "u2"}, want: shape{"longUrl": 's', "mobileUrl": 's', "pcUrl": 's', "shortUrl": 's'},
 			missing: &call{body: map[string]any{"account": "u2"}}, missingField: "taskId",
-			foreign: &call{body: map[string]any{"taskId": s.doing}}, foreignCode: "flowNotExists"},
+			foreign: &call{body: map[string]any{"taskId": s.doing}}, foreignCode: "getFlowInfoError"},
 		{name: "esign_2.0 GetFileInfo", params: []string{"fileId", s.fileA}, want: fileShape,
-			foreign: &call{params: []string{"fileId", s.fileA}}, foreignCode: "fileNotExists"},
+			foreign: &call{params: []string{"fileId", s.fileA}}, foreignCode: "getFileInfoError"},
 		{name: "esign_2.0 GetFileUploadUrl", body: upload, want: shape{"fileId": 's', "uploadUrl": 's'},
 			missing: &call{body: noMD5}, missingField: "contentMd5"},
 		{name: "esign_2.0 GetFlowDetail", params: []string{"taskId", s.done}, want: detailShape,
 			foreign: &call{params: []string{"taskId", s.done}}, foreignCode: "flowNotExists"},
 		{name: "esign_2.0 GetFlowDocs", params: []string{"taskId", s.done}, check: data(docsCheck),
-			foreign: &call{params: []string{"taskId", s.done}}, foreignCode: "flowNotExists"},
+			foreign: &call{params: []string{"taskId", s.done}}, foreignCode: "getFlowInfoError"},
 		{name: "esign_2.0 GetIsvStatus", want: shape{"authStatus": 's', "installStatus": 's'}},
 		{name: "esign_2.0 GetSignDetail", params: []string{"taskId", s.done}, want: shape{"businessScene": 's', "flowStatus": 'n', "signers": 'a'},
 			foreign: &call{params: []string{"taskId", s.done}}, foreignCode: "flowNotExists"},

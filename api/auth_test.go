@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"esign-gateway/api/apitest"
-	"esign-gateway/service"
 )
 
 // TestTokenEndpoints covers the three oauth2 token routes and their errors.
@@ -76,23 +75,31 @@ func TestAuthErrors(t *testing.T) {
 			personal := g.Do("POST", "/v1.0/oauth2/accessToken", "", map[string]string{"appKey": apitest.PersonalKey, "appSecret": apitest.AppSecret}).JSON["accessToken"].(string)
 			suite := g.Do("POST", "/v1.0/oauth2/suiteAccessToken", "", map[string]string{"suiteKey": apitest.SuiteKey, "suiteSecret": apitest.SuiteSecret, "suiteTicket": "t"}).JSON["accessToken"].(string)
 			good := g.Token(apitest.CorpA)
+			const v1, v2 = "/v1.0/esign/contracts/margin", "/v2.0/esign/margins"
+			// esign_2.0's pages take internal and third-party enterprise
+			// apps, esign_1.0's third-party enterprise apps only.
 			tests := []struct {
-				name, token string
-				wantStatus  int
-				wantCode    string
+				name, token, path string
+				wantStatus        int
+				wantCode          string
 			}{
-				{"missing", "", 400, "AuthenticationFailed.MissingParameter"},
-				{"garbage", "not-a-token", 400, "InvalidAuthentication"},
-				{"tampered", good[:len(good)-2] + "xx", 400, "InvalidAuthentication"},
-				{"internal app", internal, 403, "Forbidden.AccessDenied.AccessTokenPermissionDenied"},
-				{"personal app", personal, 403, "Forbidden.AccessDenied.AccessTokenPermissionDenied"},
-				{"suite token", suite, 403, "Forbidden.AccessDenied.AccessTokenPermissionDenied"},
+				{"missing", "", v2, 400, "AuthenticationFailed.MissingParameter"},
+				{"garbage", "not-a-token", v2, 400, "InvalidAuthentication"},
+				{"tampered", good[:len(good)-2] + "xx", v2, 400, "InvalidAuthentication"},
+				{"internal app on esign_2.0", internal, v2, 200, ""},
+				{"internal app on esign_1.0", internal, v1, 403, "Forbidden.AccessDenied.AccessTokenPermissionDenied"},
+				{"third-party app on esign_1.0", good, v1, 200, ""},
+				{"personal app", personal, v2, 403, "Forbidden.AccessDenied.AccessTokenPermissionDenied"},
+				{"suite token", suite, v2, 403, "Forbidden.AccessDenied.AccessTokenPermissionDenied"},
 			}
 			for _, tt := range tests {
 				t.Run(tt.name, func(t *testing.T) {
-					res := g.Do("GET", "/v2.0/esign/margins", tt.token, nil)
+					res := g.Do("GET", tt.path, tt.token, nil)
 					if res.Status != tt.wantStatus {
 						t.Fatalf("status %d, want %d: %s", res.Status, tt.wantStatus, res.Raw)
+					}
+					if tt.wantStatus == 200 {
+						return
 					}
 					checkError(t, res, tt.wantCode)
 					if tt.wantStatus == 403 {
@@ -137,10 +144,10 @@ func TestCancelCorpAuthRevokesTokens(t *testing.T) {
 			}
 			fresh := g.Token(apitest.CorpB)
 			res := g.Do("GET", "/v2.0/esign/corps/appStatus", fresh, nil)
-			if res.Status != 200 || res.JSON["authStatus"] != service.StatusCancelled {
+			if res.Status != 200 || res.JSON["authStatus"] != "UNAUTH" {
 				t.Errorf("status after cancel: %d %s", res.Status, res.Raw)
 			}
-			if res := g.Do("GET", "/v2.0/esign/corps/infos", fresh, nil); res.Status != 403 || res.JSON["code"] != "Forbidden.AccessDenied.CorpNotAuthorized" {
+			if res := g.Do("GET", "/v2.0/esign/corps/infos", fresh, nil); res.Status != 403 || res.JSON["code"] != "Forbidden.AccessDenied.AccessTokenPermissionDenied" {
 				t.Errorf("corp info after cancel: %d %s", res.Status, res.Raw)
 			}
 			// Re-authorize through the consent page.

@@ -52,7 +52,7 @@ func TestOrdersAndQuota(t *testing.T) {
 				t.Fatalf("retry of an order: %s / %s", first.Raw, again.Raw)
 			}
 			order["quantity"] = 11
-			if res := g.Do("POST", "/v2.0/esign/orders/channel", tokA, order); res.Status != 409 || res.JSON["code"] != "invalidRequest.duplicateClientToken" {
+			if res := g.Do("POST", "/v2.0/esign/orders/channel", tokA, order); res.Status != 400 || res.JSON["code"] != "doRepeatOrderError" {
 				t.Errorf("reused orderId with another body: %d %s", res.Status, res.Raw)
 			}
 			// Another corp's orderId space is its own.
@@ -79,7 +79,7 @@ func TestOrdersAndQuota(t *testing.T) {
 			res := g.Do("POST", "/v2.0/esign/process/startAtOnce", tokB, map[string]any{"taskName": "t", "initiatorUserId": "u1",
 				"files":        []map[string]any{{"fileId": file, "fileName": "x.pdf", "fileType": 1}},
 				"participants": []map[string]any{{"accountType": "DING_USER", "userId": "u2", "signRequirements": "2"}}})
-			if res.Status != 400 || res.JSON["code"] != "invalidRequest.quotaNotEnough" {
+			if res.Status != 400 || res.JSON["code"] != "createFlowError" {
 				t.Errorf("no quota: %d %s", res.Status, res.Raw)
 			}
 			if n := g.Emulator.CallCount("/api/v2/signflows/createFlowOneStep") - before; n != 0 {

@@ -68,10 +68,10 @@ func TestUpstreamFailures(t *testing.T) {
 		wantStatus int
 		wantCode   string
 	}{
-		{"5xx", esigntest.Fault{PathPrefix: "/v1/signflows/", Status: 503}, 502, "UpstreamError"},
-		{"reset", esigntest.Fault{PathPrefix: "/v1/signflows/", Reset: true}, 502, "UpstreamError"},
-		{"malformed", esigntest.Fault{PathPrefix: "/v1/signflows/", Malformed: true}, 502, "UpstreamError"},
-		{"timeout", esigntest.Fault{PathPrefix: "/v1/signflows/", Latency: time.Second}, 504, "UpstreamTimeout"},
+		{"5xx", esigntest.Fault{PathPrefix: "/v1/signflows/", Status: 503}, 502, "unknownError"},
+		{"reset", esigntest.Fault{PathPrefix: "/v1/signflows/", Reset: true}, 502, "unknownError"},
+		{"malformed", esigntest.Fault{PathPrefix: "/v1/signflows/", Malformed: true}, 502, "unknownError"},
+		{"timeout", esigntest.Fault{PathPrefix: "/v1/signflows/", Latency: time.Second}, 504, "service.timeout"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -112,8 +112,8 @@ func TestHostileRequests(t *testing.T) {
 				where := fmt.Sprintf("%s %s: %s", tg.method, tg.template, m.name)
 				res := g.Serve(tg.request(raw, "application/json", ""))
 				checkShaped(t, where, tg, res)
-				if res.Status != 400 || res.JSON["code"] != "invalidRequest.invalidAguemnts" {
-					t.Errorf("%s: got %d %.300s, want 400 invalidRequest.invalidAguemnts", where, res.Status, res.Raw)
+				if want := paramCode(tg.template); res.Status != 400 || res.JSON["code"] != want {
+					t.Errorf("%s: got %d %.300s, want 400 %s", where, res.Status, res.Raw, want)
 					continue
 				}
 				if msg, _ := res.JSON["message"].(string); !strings.Contains(msg, m.field) {

@@ -132,7 +132,10 @@ func TestOpenAPIActions(t *testing.T) {
 			}
 			codes := errorCodes(op)
 			for _, c := range []string{"InvalidAuthentication", "AuthenticationFailed.MissingParameter", "Forbidden.AccessDenied.AccessTokenPermissionDenied",
-				"Forbidden.AccessDenied.QpsLimitForAppkeyAndApi", "InvalidAction.NotFound", "ServiceUnavailable"} {
+				"Forbidden.AccessDenied.QpsLimitForSuitekeyAndOrgAndApi", "InvalidAction.NotFound", "serviceBusy"} {
+				if c == "Forbidden.AccessDenied.QpsLimitForSuitekeyAndOrgAndApi" && codes["requestTooMuch"] {
+					continue // the order actions' pages document their own
+				}
 				if !codes[c] {
 					t.Errorf("%s: error code %s not documented", where, c)
 				}

@@ -78,7 +78,7 @@ func checkBurst(t *testing.T, res []*apitest.Response, took time.Duration, passe
 			if i < limitN {
 				t.Errorf("call %d refused within the limit of %d: %s", i, limitN, r.Raw)
 			}
-			checkError(t, r, "Forbidden.AccessDenied.QpsLimitForAppkeyAndApi")
+			checkError(t, r, "Forbidden.AccessDenied.QpsLimitForSuitekeyAndOrgAndApi")
 		default:
 			t.Errorf("call %d: got %d %s, want %d or 403", i, r.Status, r.Raw, passed)
 		}
@@ -140,7 +140,7 @@ func TestRateLimitFailsOpen(t *testing.T) {
 	checkBurst(t, res, took, 503)
 	for _, r := range res {
 		if r.Status == 503 {
-			checkError(t, r, "ServiceUnavailable")
+			checkError(t, r, "serviceBusy")
 		}
 	}
 	checkNoSecrets(t, logs.String(), tok)

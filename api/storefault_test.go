@@ -87,8 +87,8 @@ func TestRedisOutageUnderLoad(t *testing.T) {
 	var worst time.Duration
 	for _, a := range during {
 		worst = max(worst, a.took)
-		if a.status != 503 || a.code != "ServiceUnavailable" {
-			t.Errorf("during the outage: got %d %v, want 503 ServiceUnavailable", a.status, a.code)
+		if a.status != 503 || a.code != "serviceBusy" {
+			t.Errorf("during the outage: got %d %v, want 503 serviceBusy", a.status, a.code)
 		}
 		if a.took > outageBound {
 			t.Errorf("during the outage an answer took %v, want at most %v", a.took, outageBound)
@@ -156,5 +156,5 @@ func TestRevocationFailsClosed(t *testing.T) {
 	if res.Status != 503 {
 		t.Fatalf("through the router past the bound: got %d %s, want 503", res.Status, res.Raw)
 	}
-	checkError(t, res, "ServiceUnavailable")
+	checkError(t, res, "serviceBusy")
 }

@@ -48,9 +48,9 @@ func TestRetryBudget(t *testing.T) {
 				switch res.Status {
 				case 200:
 				case 502:
-					checkError(t, res, "UpstreamError")
+					checkError(t, res, "unknownError")
 				case 503:
-					checkError(t, res, "ServiceUnavailable")
+					checkError(t, res, "serviceBusy")
 				default:
 					t.Fatalf("call %d: got %d %s", i, res.Status, res.Raw)
 				}
@@ -103,7 +103,7 @@ func TestBreakerOpensAndRecovers(t *testing.T) {
 	if res.Status != 503 {
 		t.Fatalf("open breaker: got %d %s, want 503", res.Status, res.Raw)
 	}
-	checkError(t, res, "ServiceUnavailable")
+	checkError(t, res, "serviceBusy")
 	if n := g.Emulator.CallCount("") - before; n != 0 {
 		t.Errorf("an open breaker let %d calls through to e签宝", n)
 	}

@@ -79,7 +79,7 @@ func TestClientURLs(t *testing.T) {
 					t.Errorf("%.60s: got %d %s, want 400", u, res.Status, res.Raw)
 					continue
 				}
-				checkError(t, res, "invalidRequest.invalidAguemnts")
+				checkError(t, res, paramCode(c.path))
 			}
 			if res := send(g, c, tok, "https://isv.example.com/back?x=1"); res.Status != 200 {
 				t.Errorf("a public https URL: got %d %s, want 200", res.Status, res.Raw)

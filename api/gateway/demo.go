@@ -22,10 +22,13 @@ import (
 )
 
 // Demo credentials (documented in README). The demo app is a third-party
-// enterprise app with two authorized corps.
+// enterprise app with two authorized corps; the demo corp also has an
+// internal app (esign_2.0 takes its tokens, esign_1.0 does not).
 const (
-	demoSuiteKey    = "demo-suite-key"
-	demoSuiteSecret = "demo-suite-secret"
+	demoSuiteKey       = "demo-suite-key"
+	demoSuiteSecret    = "demo-suite-secret"
+	demoInternalKey    = "demo-internal-key"
+	demoInternalSecret = "demo-internal-secret"
 	demoCorp        = "ding-demo-corp"
 	demoCorp2       = "ding-demo-corp-2"
 	demoAdminToken  = "demo-admin-token"
@@ -67,7 +70,8 @@ func Demo(ctx context.Context, cfg Config, addr, esignAddr string, out io.Writer
 		eventAESKey = "ZGVtby1ldmVudC1hZXMta2V5LWVzaWduLWdhdGV3YXk" // base64 of "demo-event-aes-key-esign-gateway"
 	)
 	cfg.Dingtalk.Apps = []service.App{{Key: demoSuiteKey, Secret: demoSuiteSecret, Type: service.AppISVEnterprise,
-		Corps: []string{demoCorp, demoCorp2}, EventToken: eventToken, EventAESKey: eventAESKey}}
+		Corps: []string{demoCorp, demoCorp2}, EventToken: eventToken, EventAESKey: eventAESKey},
+		{Key: demoInternalKey, Secret: demoInternalSecret, Type: service.AppInternal, CorpID: demoCorp, Corps: []string{demoCorp}}}
 	// A demo ISV: the noticeUrl of the demo corp, printing every event it
 	// decrypts.
 	crypto, err := dingtalk.NewEventCrypto(eventToken, eventAESKey, demoSuiteKey)
