@@ -29,8 +29,9 @@ async function appStatus(ctx, api, action) {
   await a.step('success', async () => {
     const b = expectOK(api, action, await api.call(action, need(S.T1, 'token')));
     const d = api.name === 'esign_1_0' ? b.data : b;
-    eq(d.authStatus, 'AUTHORIZED', 'authStatus');
-    eq(d.installStatus, 'INSTALLED', 'installStatus');
+    // The pages' values: AUTH/UNAUTH, OPEN/CLOSE.
+    eq(d.authStatus, 'AUTH', 'authStatus');
+    eq(d.installStatus, 'OPEN', 'installStatus');
   });
   await authChecks(a, api, action);
 }
@@ -60,12 +61,12 @@ async function developers(ctx) {
 async function authorizeCorp2(ctx, tok) {
   const { e2 } = ctx;
   const st = expectOK(e2, 'GetIsvStatus', await e2.call('GetIsvStatus', tok));
-  if (st.authStatus === 'AUTHORIZED') return;
+  if (st.authStatus === 'AUTH') return;
   const b = expectOK(e2, 'GetAuthUrl', await e2.call('GetAuthUrl', tok, e2.request('GetAuthUrl', {})));
   const r = await fetch(b.pcUrl, { method: 'POST', redirect: 'manual' });
   if (r.status !== 200 && r.status !== 303) throw new Error(`consent POST: HTTP ${r.status}`);
   const after = expectOK(e2, 'GetIsvStatus', await e2.call('GetIsvStatus', tok));
-  eq(after.authStatus, 'AUTHORIZED', 'corp 2 authStatus after consent');
+  eq(after.authStatus, 'AUTH', 'corp 2 authStatus after consent');
 }
 
 async function cancelOne(ctx, api, tok) {
@@ -87,7 +88,7 @@ async function cancelOne(ctx, api, tok) {
     need(ok, 'cancel');
     const fresh = await corpToken(oauth, CORP2);
     const st = expectOK(ctx.e2, 'GetIsvStatus', await ctx.e2.call('GetIsvStatus', fresh));
-    if (st.authStatus === 'AUTHORIZED') throw new Error('authStatus still AUTHORIZED after CancelCorpAuth');
+    if (st.authStatus !== 'UNAUTH') throw new Error(`authStatus ${st.authStatus} after CancelCorpAuth, want UNAUTH`);
     return fresh;
   });
 }

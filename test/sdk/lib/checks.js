@@ -6,6 +6,14 @@ const { expectErr, expectSameAs } = require('./harness');
 
 const INVALID = 'invalidRequest.invalidAguemnts'; // sic, as DingTalk spells it
 
+// paramCode is the code the action's page documents for a refused
+// parameter: esign_1.0 has one code for every refusal, esign_2.0
+// requestParamError, CreateDevelopers illegalArgument.
+function paramCode(api, action) {
+  if (api.name !== 'esign_2_0') return INVALID;
+  return action === 'CreateDevelopers' ? 'illegalArgument' : 'requestParamError';
+}
+
 // authChecks: a bad token is 400 InvalidAuthentication, no token is 400
 // AuthenticationFailed.MissingParameter (args are the action's arguments).
 async function authChecks(a, api, action, ...args) {
@@ -29,14 +37,14 @@ function without(body, field) {
 }
 
 // missingChecks removes each required field in turn from a valid body and
-// expects 400 invalidAguemnts naming it. fresh(body) may adjust the body
+// expects 400 with the version's parameter code, naming it. fresh(body) may adjust the body
 // first (e.g. a new orderId, so idempotency never answers instead).
 async function missingChecks(a, api, action, tok, body, fields, fresh = (b) => b) {
   for (const f of fields) {
     await a.step('missing', async () => {
       const r = await api.call(action, tok, api.request(action, without(fresh(structuredClone(body)), f)));
       try {
-        expectErr(r, 400, INVALID, `参数错误:${f}`);
+        expectErr(r, 400, paramCode(api, action), `参数错误:${f}`);
       } catch (e) {
         throw new Error(`without ${f}: ${e.message}`);
       }
@@ -45,18 +53,19 @@ async function missingChecks(a, api, action, tok, body, fields, fresh = (b) => b
 }
 
 // pathIdChecks: a path id left empty is a missing field, and one with
-// characters no id has is malformed; both are 400 invalidAguemnts naming it.
+// characters no id has is malformed; both are 400 with the version's
+// parameter code, naming it.
 async function pathIdChecks(a, api, action, tok, field) {
   await a.step('missing', async () => {
     try {
-      expectErr(await api.call(action, tok, ''), 400, INVALID, field);
+      expectErr(await api.call(action, tok, ''), 400, paramCode(api, action), field);
     } catch (e) {
       throw new Error(`empty ${field}: ${e.message}`);
     }
   });
   await a.step('malformed', async () => {
     try {
-      expectErr(await api.call(action, tok, 'bad~id!'), 400, INVALID, field);
+      expectErr(await api.call(action, tok, 'bad~id!'), 400, paramCode(api, action), field);
     } catch (e) {
       throw new Error(`${field} "bad~id!": ${e.message}`);
     }
@@ -89,4 +98,4 @@ async function httpGet(url, wantStatus = 200) {
   return { status: r.status, headers: r.headers, body: buf };
 }
 
-module.exports = { INVALID, authChecks, missingChecks, pathIdChecks, foreignCheck, without, need, eq, httpGet };
+module.exports = { INVALID, paramCode, authChecks, missingChecks, pathIdChecks, foreignCheck, without, need, eq, httpGet };

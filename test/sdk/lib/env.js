@@ -37,6 +37,16 @@ class Control {
     return this.req('POST', `/_control/flows/${flowId}/sign`, { accountId });
   }
 
+  markRead(flowId, accountId) {
+    return this.req('POST', `/_control/flows/${flowId}/markread`, { accountId });
+  }
+
+  // callbacksDone waits until every callback the emulator queued was
+  // delivered (or given up).
+  callbacksDone() {
+    return this.req('POST', '/_control/callbacks/wait', {});
+  }
+
   addSealApproval(flowId, orgId, status) {
     return this.req('POST', `/_control/flows/${flowId}/approvals`, { orgId, status }).then((d) => d.approvalFlowId);
   }

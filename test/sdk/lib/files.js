@@ -4,7 +4,7 @@
 
 const crypto = require('crypto');
 const { expectOK, expectErr } = require('./harness');
-const { INVALID, authChecks, missingChecks, pathIdChecks, foreignCheck, need, eq } = require('./checks');
+const { paramCode, authChecks, missingChecks, pathIdChecks, foreignCheck, need, eq } = require('./checks');
 const { makePdf, md5b64, upload } = require('./env');
 
 // uploadFile runs one upload action and PUTs the bytes; returns the fileId.
@@ -25,7 +25,7 @@ async function uploadAction(ctx, api, action, required, name) {
   await missingChecks(a, api, action, S.T1, body, required);
   await a.step('wrongtype', async () => {
     const r = await api.call(action, S.T1, api.request(action, { ...body, fileSize: 'large' }));
-    expectErr(r, 400, INVALID, 'fileSize');
+    expectErr(r, 400, paramCode(api, action), 'fileSize');
   });
   await authChecks(a, api, action, api.request(action, body));
   return { fileId, name, size: pdf.length, pdf };
@@ -47,7 +47,9 @@ async function fileAction(ctx, api, action, file) {
   });
   await pathIdChecks(a, api, action, S.T1, 'fileId');
   const unknown = crypto.randomBytes(16).toString('hex');
-  await foreignCheck(a, api, action, S.T2, [file.fileId], [unknown], 400, 'fileNotExists');
+  // The pages' codes for a file that is not the caller's corp's.
+  const code = api.name === 'esign_1_0' ? 'invalidRequest.invalidAguemnts' : 'getFileInfoError';
+  await foreignCheck(a, api, action, S.T2, [file.fileId], [unknown], 400, code);
   await authChecks(a, api, action, file.fileId || 'x');
 }
 

@@ -1,14 +1,16 @@
 'use strict';
-// The three anonymous token endpoints. The demo configures only a
-// third-party enterprise app (isv_enterprise), so an internal-app token,
-// and its 403 on e签宝 actions, is covered by the Go tests instead; here a
-// suite token (which acts for no corp) shows the 403 shape.
+// The three anonymous token endpoints. The demo configures a third-party
+// enterprise app (isv_enterprise) with two corps and an internal app of the
+// first corp: DingTalk's esign_2.0 pages take both app types, esign_1.0's
+// third-party enterprise apps only. A suite token acts for no corp.
 
 const { expectOK, expectErr } = require('./harness');
 const { need } = require('./checks');
 
 const SUITE_KEY = 'demo-suite-key';
 const SUITE_SECRET = 'demo-suite-secret';
+const INTERNAL_KEY = 'demo-internal-key';
+const INTERNAL_SECRET = 'demo-internal-secret';
 const CORP1 = 'ding-demo-corp';
 const CORP2 = 'ding-demo-corp-2';
 
@@ -59,11 +61,24 @@ async function run(ctx) {
   });
 
   a = R.action('oauth2_1_0.GetAccessToken');
+  const internal = await a.step('success', async () => {
+    const r = await oauth.call('GetAccessToken', { appKey: INTERNAL_KEY, appSecret: INTERNAL_SECRET });
+    return need(expectOK(oauth, 'GetAccessToken', r).accessToken, 'accessToken');
+  });
+  await a.step('esign_2.0', async () => {
+    // An internal app's token works on esign_2.0 for its own corp...
+    const b = expectOK(ctx.e2, 'GetIsvStatus', await ctx.e2.call('GetIsvStatus', need(internal, 'internal token')));
+    if (b.installStatus !== 'OPEN') throw new Error(`installStatus ${b.installStatus}, want OPEN`);
+  });
+  await a.step('esign_1.0', async () => {
+    // ...and esign_1.0's pages take third-party enterprise apps only.
+    expectErr(await ctx.e1.call('GetCropStatus', need(internal, 'internal token')), 403, 'Forbidden.AccessDenied.AccessTokenPermissionDenied');
+  });
   await a.step('badcreds', async () => {
     expectErr(await oauth.call('GetAccessToken', { appKey: 'no-such-app', appSecret: 'x' }), 400, 'invalidClientIdOrSecret');
   });
   await a.step('isvkey', async () => {
-    // The demo's only app is a suite; it does not get internal-app tokens.
+    // A third-party app's key does not get internal-app tokens.
     expectErr(await oauth.call('GetAccessToken', { appKey: SUITE_KEY, appSecret: SUITE_SECRET }), 400, 'invalidClientIdOrSecret');
   });
 }

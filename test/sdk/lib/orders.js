@@ -4,7 +4,7 @@
 // quantity to the corp's margin, and orderIds are per corp.
 
 const { expectOK, expectErr } = require('./harness');
-const { INVALID, authChecks, missingChecks, need, eq } = require('./checks');
+const { paramCode, authChecks, missingChecks, need, eq } = require('./checks');
 const { uid } = require('./env');
 
 async function margin(ctx, tok) {
@@ -34,11 +34,14 @@ async function orderAction(ctx, api, action, mkBody, required) {
   });
   await a.step('conflict', async () => {
     need(first, 'first order');
-    expectErr(await call(S.T1, { ...body, quantity: body.quantity + 1 }), 409, 'invalidRequest.duplicateClientToken');
+    // esign_2.0's pages document doRepeatOrderError; esign_1.0's none, so
+    // the platform's idempotency code (0013).
+    if (api.name === 'esign_2_0') expectErr(await call(S.T1, { ...body, quantity: body.quantity + 1 }), 400, 'doRepeatOrderError');
+    else expectErr(await call(S.T1, { ...body, quantity: body.quantity + 1 }), 409, 'invalidRequest.duplicateClientToken');
   });
   await missingChecks(a, api, action, S.T1, body, required, (b) => ({ ...b, orderId: b.orderId && uid('order') }));
   await a.step('wrongtype', async () => {
-    expectErr(await call(S.T1, { ...body, orderId: uid('order'), quantity: 'ten' }), 400, INVALID, 'quantity');
+    expectErr(await call(S.T1, { ...body, orderId: uid('order'), quantity: 'ten' }), 400, paramCode(api, action), 'quantity');
   });
   await a.step('foreign', async () => {
     // Corp 2 may use the same orderId: it is a new order of its own.
