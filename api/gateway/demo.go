@@ -29,11 +29,11 @@ const (
 	demoSuiteSecret    = "demo-suite-secret"
 	demoInternalKey    = "demo-internal-key"
 	demoInternalSecret = "demo-internal-secret"
-	demoCorp        = "ding-demo-corp"
-	demoCorp2       = "ding-demo-corp-2"
-	demoAdminToken  = "demo-admin-token"
-	demoEsignAppID  = "7438000000demo"
-	demoEsignSecret = "demo-esign-app-secret-0123456789"
+	demoCorp           = "ding-demo-corp"
+	demoCorp2          = "ding-demo-corp-2"
+	demoAdminToken     = "demo-admin-token"
+	demoEsignAppID     = "7438000000demo"
+	demoEsignSecret    = "demo-esign-app-secret-0123456789"
 )
 
 // Demo runs the gateway on an embedded store in a temp dir, with the e签宝
