@@ -47,9 +47,9 @@ func TestCheckAgainstTheEmulator(t *testing.T) {
 		{"GetFlowDetail", "esign_1.0", "ok"},
 		{"GetExecuteUrl", "esign_2.0", "ok"},
 		{"GetAuthUrl", "esign_2.0", "ok"},
-		{"ChannelOrder", "esign_1.0", "ok"},       // gateway state only
+		{"ChannelOrder", "esign_1.0", "ok"},   // gateway state only
 		{"ApprovalList", "esign_2.0", "skip"}, // no real-named organization named
-		{"GetFlowDocs", "esign_2.0", "skip"},      // nobody signs during the check
+		{"GetFlowDocs", "esign_2.0", "skip"},  // nobody signs during the check
 	} {
 		if row := actionRow(t, got, want.action, want.version); !strings.Contains(row, " "+want.state) {
 			t.Errorf("%s %s: want %s, row %q", want.action, want.version, want.state, row)
