@@ -1,6 +1,10 @@
 package api
 
-import "slices"
+import (
+	"slices"
+
+	"esign-gateway/esign"
+)
 
 // What each action is backed by (the service's doc comments say the same),
 // shared by the esign_1.0 and esign_2.0 twins. Chinese first, then English.
@@ -78,35 +82,12 @@ const (
 const backToken = "**背后 / backing:** 网关自有——网关用自己的密钥签发 JWT（HS256，7200秒，记录企业授权纪元）；应用来自 dingtalk.apps 配置。\n" +
 	"Gateway-owned: the gateway signs a JWT (HS256, 7200 s, carrying the corp's authorization epoch) with its own keys; apps come from the dingtalk.apps setting."
 
-// e签宝 endpoints as its pages write them, for the Calls column.
-const (
-	epPersonCreate  = "POST /v1/accounts/createByThirdPartyUserId"
-	epPerson        = "GET /v1/accounts/{accountId}"
-	epOrgCreate     = "POST /v1/organizations/createByThirdPartyUserId"
-	epOrg           = "GET /v1/organizations/{orgId}"
-	epPsnIdentity   = "GET /v3/persons/identity-info"
-	epOrgIdentity   = "GET /v3/organizations/identity-info"
-	epConsole       = "POST /v3/organizations/org-console-url"
-	epOrgRealname   = "POST /v2/identity/auth/web/{orgId}/orgIdentityUrl"
-	epIndivRealname = "POST /v2/identity/auth/web/{accountId}/indivIdentityUrl"
-	epUploadURL     = "POST /v1/files/getUploadUrl"
-	epFile          = "GET /v1/files/{fileId}"
-	epOneStep       = "POST /api/v2/signflows/createFlowOneStep"
-	epFlow          = "GET /v1/signflows/{flowId}"
-	epSigners       = "GET /v1/signflows/{flowId}/signers"
-	epDocuments     = "GET /v1/signflows/{flowId}/documents"
-	epStart         = "PUT /v1/signflows/{flowId}/start"
-	epExecuteURL    = "GET /v1/signflows/{flowId}/executeUrl"
-	epApprovalList  = "POST /v3/approval/approval-task-list"
-	epApproval      = "GET /v3/approval/{approvalFlowId}/detail"
-)
-
 // The e签宝 endpoints each action may call (none: state the gateway owns),
 // beside its backing text; `esign-gateway check` reads them to say which
 // actions an e签宝 account is ready for.
 var (
-	personCalls = []string{epPersonCreate}
-	orgCalls    = []string{epPersonCreate, epOrgCreate}
+	personCalls = []string{esign.EpPersonCreate}
+	orgCalls    = []string{esign.EpPersonCreate, esign.EpOrgCreate}
 
 	callsAuthURL      = orgCalls
 	callsCancel       []string
@@ -115,19 +96,19 @@ var (
 	callsOrder        []string
 	callsMargin       []string
 	callsToken        []string
-	callsCorpInfo     = append(slices.Clone(orgCalls), epOrgIdentity)
-	callsConsole      = append(slices.Clone(orgCalls), epConsole)
-	callsUser         = append(slices.Clone(personCalls), epPsnIdentity)
-	callsCorpRealname = append(slices.Clone(orgCalls), epOrgRealname)
-	callsUserRealname = append(slices.Clone(personCalls), epIndivRealname)
-	callsUpload       = append(slices.Clone(orgCalls), epUploadURL)
-	callsFile         = []string{epFile}
-	callsFlowDetail   = []string{epFlow, epSigners, epPerson, epOrg}
-	callsSignDetail   = []string{epFlow, epSigners}
-	callsDocs         = []string{epDocuments}
-	callsStart        = append(slices.Clone(orgCalls), epOneStep, epStart)
-	callsCreate       = append(slices.Clone(orgCalls), epOneStep)
-	callsSignURL      = []string{epSigners, epExecuteURL}
-	callsApprovals    = []string{epApprovalList, epApproval}
-	callsAttachs      = []string{epFlow, epFile, epDocuments}
+	callsCorpInfo     = append(slices.Clone(orgCalls), esign.EpOrgIdentity)
+	callsConsole      = append(slices.Clone(orgCalls), esign.EpConsole)
+	callsUser         = append(slices.Clone(personCalls), esign.EpPsnIdentity)
+	callsCorpRealname = append(slices.Clone(orgCalls), esign.EpOrgRealname)
+	callsUserRealname = append(slices.Clone(personCalls), esign.EpIndivRealname)
+	callsUpload       = append(slices.Clone(orgCalls), esign.EpUploadURL)
+	callsFile         = []string{esign.EpFile}
+	callsFlowDetail   = []string{esign.EpFlow, esign.EpSigners, esign.EpPerson, esign.EpOrg}
+	callsSignDetail   = []string{esign.EpFlow, esign.EpSigners}
+	callsDocs         = []string{esign.EpDocuments}
+	callsStart        = append(slices.Clone(orgCalls), esign.EpOneStep, esign.EpStart)
+	callsCreate       = append(slices.Clone(orgCalls), esign.EpOneStep)
+	callsSignURL      = []string{esign.EpSigners, esign.EpExecuteURL}
+	callsApprovals    = []string{esign.EpApprovalList, esign.EpApproval}
+	callsAttachs      = []string{esign.EpFlow, esign.EpFile, esign.EpDocuments}
 )

@@ -105,31 +105,10 @@ func (r *Report) Failed() bool {
 	return false
 }
 
-// e签宝 endpoints the check exercises, as its pages write them.
+// Steps the check makes that are not client endpoints.
 const (
-	epByThirdID     = "GET /v1/accounts/getByThirdId"
-	epPersonCreate  = "POST /v1/accounts/createByThirdPartyUserId"
-	epPerson        = "GET /v1/accounts/{accountId}"
-	epOrgCreate     = "POST /v1/organizations/createByThirdPartyUserId"
-	epOrg           = "GET /v1/organizations/{orgId}"
-	epUploadURL     = "POST /v1/files/getUploadUrl"
-	epUpload        = "PUT {uploadUrl}"
-	epFile          = "GET /v1/files/{fileId}"
-	epOneStep       = "POST /api/v2/signflows/createFlowOneStep"
-	epFlow          = "GET /v1/signflows/{flowId}"
-	epSigners       = "GET /v1/signflows/{flowId}/signers"
-	epDocuments     = "GET /v1/signflows/{flowId}/documents"
-	epStart         = "PUT /v1/signflows/{flowId}/start"
-	epExecuteURL    = "GET /v1/signflows/{flowId}/executeUrl"
-	epRevoke        = "PUT /v1/signflows/{flowId}/revoke"
-	epIndivRealname = "POST /v2/identity/auth/web/{accountId}/indivIdentityUrl"
-	epOrgRealname   = "POST /v2/identity/auth/web/{orgId}/orgIdentityUrl"
-	epPsnIdentity   = "GET /v3/persons/identity-info"
-	epOrgIdentity   = "GET /v3/organizations/identity-info"
-	epConsole       = "POST /v3/organizations/org-console-url"
-	epApprovalList  = "POST /v3/approval/approval-task-list"
-	epApproval      = "GET /v3/approval/{approvalFlowId}/detail"
-	epCallback      = "POST {public_url}{callback_path}"
+	epUpload   = "PUT {uploadUrl}"
+	epCallback = "POST {public_url}{callback_path}"
 )
 
 // grantCode is e签宝's refusal of a v3 call the organization has not
@@ -207,7 +186,7 @@ func (r *run) credentials(ctx context.Context) {
 	if errors.As(err, &ae) && !ae.Auth() && ae.HTTPStatus < 500 && !ae.Undecodable() {
 		err = nil // "account not found" is the expected answer
 	}
-	r.record("credentials and clock (signed GET)", epByThirdID, err, "signature, app id and timestamp accepted")
+	r.record("credentials and clock (signed GET)", esign.EpPersonByThirdID, err, "signature, app id and timestamp accepted")
 }
 
 // accounts creates or finds the check's person, then its organization
@@ -220,12 +199,12 @@ func (r *run) accounts(ctx context.Context) {
 			id, err = p.AccountID, nil
 		}
 	}
-	if !r.record("person account", epPersonCreate, err, "accountId "+id) {
+	if !r.record("person account", esign.EpPersonCreate, err, "accountId "+id) {
 		return
 	}
 	r.personID = id
 	_, err = r.c.Person(ctx, id)
-	r.record("read person", epPerson, err, "")
+	r.record("read person", esign.EpPerson, err, "")
 
 	third = r.cfg.Prefix + "-org"
 	org, err := r.c.CreateOrganization(ctx, &esign.CreateOrgRequest{ThirdPartyUserID: third, Creator: id, Name: "网关自检机构"})
@@ -234,19 +213,19 @@ func (r *run) accounts(ctx context.Context) {
 			org, err = o.OrgID, nil
 		}
 	}
-	if !r.record("organization account (creator: the person)", epOrgCreate, err, "orgId "+org) {
+	if !r.record("organization account (creator: the person)", esign.EpOrgCreate, err, "orgId "+org) {
 		return
 	}
 	r.orgID = org
 	_, err = r.c.Organization(ctx, org)
-	r.record("read organization", epOrg, err, "")
+	r.record("read organization", esign.EpOrg, err, "")
 }
 
 // file uploads a one-page PDF the way the gateway's callers do and waits
 // until e签宝 says it is usable (status 2 or 5).
 func (r *run) file(ctx context.Context) {
 	if r.orgID == "" {
-		r.skip("upload a PDF", epUploadURL, "no organization account")
+		r.skip("upload a PDF", esign.EpUploadURL, "no organization account")
 		return
 	}
 	pdf := onePagePDF()
@@ -254,7 +233,7 @@ func (r *run) file(ctx context.Context) {
 	md5b64 := base64.StdEncoding.EncodeToString(sum[:])
 	u, err := r.c.UploadURL(ctx, &esign.UploadURLRequest{ContentMd5: md5b64, ContentType: "application/pdf",
 		FileName: "esign-gateway-check.pdf", FileSize: int64(len(pdf))})
-	if !r.record("upload address", epUploadURL, err, "") {
+	if !r.record("upload address", esign.EpUploadURL, err, "") {
 		return
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.UploadURL, bytes.NewReader(pdf))
@@ -282,17 +261,17 @@ func (r *run) file(ctx context.Context) {
 			}
 		}
 		if err != nil {
-			r.record("file usable", epFile, err, "")
+			r.record("file usable", esign.EpFile, err, "")
 			return
 		}
 		if f.Status == 2 || f.Status == 5 {
 			r.fileID = u.FileID
-			r.record("file usable", epFile, nil, fmt.Sprintf("fileId %s, status %d", u.FileID, f.Status))
+			r.record("file usable", esign.EpFile, nil, fmt.Sprintf("fileId %s, status %d", u.FileID, f.Status))
 			return
 		}
 		select {
 		case <-ctx.Done():
-			r.record("file usable", epFile, ctx.Err(), "")
+			r.record("file usable", esign.EpFile, ctx.Err(), "")
 			return
 		case <-time.After(r.cfg.Poll):
 		}
@@ -304,34 +283,34 @@ func (r *run) file(ctx context.Context) {
 // signing page, and revokes both.
 func (r *run) flows(ctx context.Context) {
 	if r.fileID == "" || r.personID == "" {
-		for _, ep := range []string{epOneStep, epFlow, epSigners, epExecuteURL, epStart, epRevoke} {
+		for _, ep := range []string{esign.EpOneStep, esign.EpFlow, esign.EpSigners, esign.EpExecuteURL, esign.EpStart, esign.EpRevoke} {
 			r.skip("sign flow", ep, "no usable file or person")
 		}
 		return
 	}
 	flow, err := r.c.CreateFlowOneStep(ctx, r.oneStep(true))
-	if !r.record("create a started flow", epOneStep, err, "flowId "+flow) {
+	if !r.record("create a started flow", esign.EpOneStep, err, "flowId "+flow) {
 		return
 	}
 	r.flowID = flow
 	_, err = r.c.Flow(ctx, flow)
-	r.record("read the flow", epFlow, err, "")
+	r.record("read the flow", esign.EpFlow, err, "")
 	_, err = r.c.Signers(ctx, flow)
-	r.record("read its signers", epSigners, err, "")
+	r.record("read its signers", esign.EpSigners, err, "")
 	_, err = r.c.ExecuteURL(ctx, flow, r.personID, "0", 0)
-	r.record("signing page of the signer", epExecuteURL, err, "")
-	r.skip("signed documents", epDocuments, "e签宝 answers them only for a finished flow; nobody signs during the check")
+	r.record("signing page of the signer", esign.EpExecuteURL, err, "")
+	r.skip("signed documents", esign.EpDocuments, "e签宝 answers them only for a finished flow; nobody signs during the check")
 
 	draft, err := r.c.CreateFlowOneStep(ctx, r.oneStep(false))
 	if err == nil {
 		err = r.c.StartFlow(ctx, draft)
-		r.record("start a draft flow", epStart, err, "")
+		r.record("start a draft flow", esign.EpStart, err, "")
 		_ = r.c.RevokeFlow(ctx, draft, "esign-gateway check")
 	} else {
-		r.record("start a draft flow", epStart, err, "")
+		r.record("start a draft flow", esign.EpStart, err, "")
 	}
 	err = r.c.RevokeFlow(ctx, flow, "esign-gateway check")
-	r.record("revoke the flow", epRevoke, err, "")
+	r.record("revoke the flow", esign.EpRevoke, err, "")
 }
 
 func (r *run) oneStep(start bool) *esign.CreateFlowOneStepRequest {
@@ -348,17 +327,17 @@ func (r *run) oneStep(start bool) *esign.CreateFlowOneStepRequest {
 // organization (they open an identity flow at e签宝 that nobody finishes).
 func (r *run) identity(ctx context.Context) {
 	if r.personID == "" {
-		r.skip("person real-name page", epIndivRealname, "no person account")
+		r.skip("person real-name page", esign.EpIndivRealname, "no person account")
 	} else {
 		_, err := r.c.IndivIdentityURL(ctx, r.personID, &esign.IndivIdentityRequest{ContextInfo: r.returnTo()})
-		r.record("person real-name page", epIndivRealname, err, "")
+		r.record("person real-name page", esign.EpIndivRealname, err, "")
 	}
 	if r.orgID == "" {
-		r.skip("organization real-name page", epOrgRealname, "no organization account")
+		r.skip("organization real-name page", esign.EpOrgRealname, "no organization account")
 		return
 	}
 	_, err := r.c.OrgIdentityURL(ctx, r.orgID, &esign.OrgIdentityRequest{AgentAccountID: r.personID, ContextInfo: r.returnTo()})
-	r.record("organization real-name page", epOrgRealname, err, "")
+	r.record("organization real-name page", esign.EpOrgRealname, err, "")
 }
 
 func (r *run) returnTo() esign.IdentityContext {
@@ -370,16 +349,16 @@ func (r *run) returnTo() esign.IdentityContext {
 func (r *run) v3(ctx context.Context) {
 	const why = "needs a real-named %s of the account: pass --%s"
 	if r.cfg.PsnAccount == "" {
-		r.skip("person identity (v3)", epPsnIdentity, fmt.Sprintf(why, "person", "psn-account"))
+		r.skip("person identity (v3)", esign.EpPsnIdentity, fmt.Sprintf(why, "person", "psn-account"))
 	} else {
 		info, err := r.c.PersonIdentity(ctx, r.cfg.PsnAccount)
 		if err == nil {
 			r.psnID = info.PsnID
 		}
-		r.record("person identity (v3)", epPsnIdentity, err, "psnId "+r.psnID)
+		r.record("person identity (v3)", esign.EpPsnIdentity, err, "psnId "+r.psnID)
 	}
 	if r.cfg.OrgName == "" {
-		for _, ep := range []string{epOrgIdentity, epConsole, epApprovalList, epApproval} {
+		for _, ep := range []string{esign.EpOrgIdentity, esign.EpConsole, esign.EpApprovalList, esign.EpApproval} {
 			r.skip("organization (v3)", ep, fmt.Sprintf(why, "organization", "org-name"))
 		}
 		return
@@ -388,18 +367,18 @@ func (r *run) v3(ctx context.Context) {
 	if err == nil {
 		r.orgV3ID = info.OrgID
 	}
-	if !r.record("organization identity (v3)", epOrgIdentity, err, "orgId "+r.orgV3ID) {
+	if !r.record("organization identity (v3)", esign.EpOrgIdentity, err, "orgId "+r.orgV3ID) {
 		return
 	}
 	_, err = r.c.OrgConsoleURL(ctx, r.orgV3ID, r.psnID)
-	r.record("organization console (grant manage_org_resource)", epConsole, err, "")
+	r.record("organization console (grant manage_org_resource)", esign.EpConsole, err, "")
 	list, err := r.c.Approvals(ctx, &esign.ApprovalListRequest{PageNum: 1, PageSize: 1, OrgID: r.orgV3ID})
-	r.record("seal approvals (grant org_approval_info)", epApprovalList, err, "")
+	r.record("seal approvals (grant org_approval_info)", esign.EpApprovalList, err, "")
 	if err == nil && len(list) > 0 {
 		_, err = r.c.Approval(ctx, list[0].ApprovalFlowID)
-		r.record("seal approval detail", epApproval, err, "")
+		r.record("seal approval detail", esign.EpApproval, err, "")
 	} else if err == nil {
-		r.skip("seal approval detail", epApproval, "the organization has no approval to read")
+		r.skip("seal approval detail", esign.EpApproval, "the organization has no approval to read")
 	}
 }
 
