@@ -209,9 +209,8 @@ func (s *Callbacks) identityEnd(ctx context.Context, cb *callbackBody) error {
 	if !ok {
 		e.Description, status = "实名认证未通过", identityFailed
 	}
-	return s.record(ctx, t, change{entries: []store.LogEntry{e}, status: status, event: func(ev *PushEvent) {
-		ev.EventType, ev.UserID, ev.Success = EventRealnameUpdate, t.UserID, &ok
-	}})
+	// DingTalk's event page has no real-name event: nothing is pushed.
+	return s.record(ctx, t, change{entries: []store.LogEntry{e}, status: status})
 }
 
 // callbackTask finds the task behind a callback's flow. An unknown flow,

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 
 	"esign-gateway/dingtalk"
 	"esign-gateway/esign"
@@ -90,6 +91,12 @@ func (s *Corps) Authorize(ctx context.Context, taskID string) (*ConsentPage, err
 		return nil, err
 	}
 	if _, err := s.ensureOrg(ctx, t.CorpID); err != nil {
+		if errors.Is(err, dingtalk.ErrOrgRefused) {
+			// e签宝 refused the organization: the authorization failed.
+			if qerr := s.corpAuthEvent(ctx, t.CorpID, t.ID, false); qerr != nil {
+				return nil, qerr
+			}
+		}
 		return nil, err
 	}
 	_, err = s.store.UpdateCorp(ctx, t.CorpID, func(c *store.Corp) error {
@@ -100,6 +107,9 @@ func (s *Corps) Authorize(ctx context.Context, taskID string) (*ConsentPage, err
 		return nil, storeError(err, nil)
 	}
 	s.corpChanged(ctx, t.CorpID)
+	if err := s.corpAuthEvent(ctx, t.CorpID, t.ID, true); err != nil {
+		return nil, err
+	}
 	if err := s.appendLog(ctx, t.ID, logEntry("consent", logArchived, "企业已授权e签宝", s.nowMs(), "")); err != nil {
 		return nil, err
 	}
