@@ -44,6 +44,10 @@ func (s *Corps) SetDeveloper(ctx context.Context, noticeURL, redirectURL string)
 		c.UpdatedAt = s.nowMs()
 		return nil
 	})
+	if err == nil && noticeURL != "" {
+		// Events that waited for a receiver go now, their backoff forgotten.
+		s.reviveCorp(ctx, caller(ctx).CorpID)
+	}
 	return err == nil, storeError(err, nil)
 }
 

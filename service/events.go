@@ -38,12 +38,14 @@ func eventID(taskID, logKey string) string {
 	return "ev" + hex.EncodeToString(sum[:16])
 }
 
-// queueEvent puts the SIGN event for log entry e of task t, if it has one,
-// into the outbox. Only sign flows push SIGN events; real-name and
-// authorization tasks do not.
+// queueEvent puts the SIGN event for log entry e of task t (as it was
+// before the change), if it has one, into the outbox. Only sign flows push
+// SIGN events; real-name and authorization tasks do not.
 func (s *core) queueEvent(ctx context.Context, t *store.Task, e store.LogEntry) error {
 	status, ok := signStatus(e.LogType)
-	if !ok || !kindIn(t.Kind, flowKinds) {
+	// A finished flow has had its one end event; what is learnt later (a
+	// late signature, another end) must not tell the ISV it runs again.
+	if !ok || !kindIn(t.Kind, flowKinds) || t.Finished {
 		return nil
 	}
 	ev := dingtalk.Event{Action: dingtalk.EventSign, TaskID: t.ID, BizData: dingtalk.EventBizData{Status: status}}
@@ -88,4 +90,35 @@ func (s *core) enqueue(ctx context.Context, rec *store.Event, ev dingtalk.Event)
 	}
 	s.pusher.nudge()
 	return nil
+}
+
+// documentedPayload is the body to push for a stored payload, and false
+// if there is none. Events queued by a gateway from before the documented
+// bodies (an invented {"EventType":…} object, whose LogType codes changed
+// too) are translated by their e签宝 FlowStatus as they leave; their
+// real-name events, which DingTalk does not document, are dropped.
+func documentedPayload(payload []byte) ([]byte, bool) {
+	var old struct {
+		EventType   string `json:"EventType"`
+		TaskID      string `json:"TaskId"`
+		FlowStatus  int    `json:"FlowStatus"`
+		OperateTime int64  `json:"OperateTime"`
+	}
+	if json.Unmarshal(payload, &old) != nil || old.EventType == "" {
+		return payload, true
+	}
+	if old.EventType != "esign_flow_update" {
+		return nil, false
+	}
+	ev := dingtalk.Event{Action: dingtalk.EventSign, TaskID: old.TaskID, BizData: dingtalk.EventBizData{Status: dingtalk.SignRunning}}
+	switch old.FlowStatus {
+	case 2:
+		ev.BizData.Status, ev.BizData.FinishTime = dingtalk.SignFinish, old.OperateTime
+	case 3, 4, 5, 12:
+		ev.BizData.Status = dingtalk.SignRevoke
+	case 7:
+		ev.BizData.Status = dingtalk.SignRefuse
+	}
+	out, _ := json.Marshal(ev)
+	return out, true
 }
