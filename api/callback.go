@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -8,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"esign-gateway/dingtalk"
+	"esign-gateway/service"
 )
 
 // callbackAck is the reply e签宝 suggests; it reads only the status.
@@ -66,3 +68,13 @@ func callbackOutcome(err error) string {
 // esignCallbackProbe answers the GET e签宝's face-auth pages may send to a
 // notify URL; it carries nothing to act on.
 func esignCallbackProbe(c *gin.Context) { c.JSON(http.StatusOK, callbackOK) }
+
+// Dead events, for operators (admin token).
+
+func (h *handlers) deadEvents(ctx context.Context, r *service.DeadListRequest) (*service.DeadList, error) {
+	return h.s.Outbox.DeadList(ctx, r)
+}
+
+func (h *handlers) replayEvents(ctx context.Context, r *service.ReplayRequest) (*service.ReplayResult, error) {
+	return h.s.Outbox.ReplayRequested(ctx, r)
+}

@@ -30,16 +30,16 @@ const (
 //	{"action":"SIGN","taskId":"…","bizData":{"status":"FINISH","finishTime":1700000000000}}
 //	{"action":"CORP_AUTH","taskId":"…","bizData":{"status":"SUCCESS"}}
 type Event struct {
-	Action  string       `json:"action"`
-	TaskID  string       `json:"taskId"`
-	BizData EventBizData `json:"bizData"`
+	Action  string       `json:"action" enum:"SIGN,CORP_AUTH" doc:"操作类型 / action"`
+	TaskID  string       `json:"taskId" doc:"任务ID / task id"`
+	BizData EventBizData `json:"bizData" doc:"业务数据 / business data"`
 }
 
 // EventBizData is an event's bizData. FinishTime (epoch ms) is set only on
 // SIGN FINISH, as the page says.
 type EventBizData struct {
-	Status     string `json:"status"`
-	FinishTime int64  `json:"finishTime,omitempty"`
+	Status     string `json:"status" enum:"RUNNING,FINISH,REVOKE,REFUSE,SUCCESS,FALL" doc:"状态 / status"`
+	FinishTime int64  `json:"finishTime,omitempty" doc:"签署完成时间（毫秒，仅 FINISH）/ finish time in ms, FINISH only"`
 }
 
 // Headers the gateway adds to every pushed event. A receiver written from

@@ -341,14 +341,14 @@ func (s *Outbox) Stats(ctx context.Context) (store.OutboxStats, error) {
 
 // DeadEvent is an event moved aside, as operators see it.
 type DeadEvent struct {
-	ID        string          `json:"eventId"`
-	CorpID    string          `json:"corpId"`
-	TaskID    string          `json:"taskId,omitempty"`
-	Body      json.RawMessage `json:"body"`
-	Attempts  int             `json:"attempts"`
-	LastError string          `json:"lastError,omitempty"`
-	CreatedAt int64           `json:"createdAt"`
-	DeadAt    int64           `json:"deadAt"`
+	ID        string          `json:"eventId" doc:"事件ID（X-Esigngw-Event-Id）/ event id"`
+	CorpID    string          `json:"corpId" doc:"企业ID / corp id"`
+	TaskID    string          `json:"taskId,omitempty" doc:"任务ID / task id"`
+	Body      *dingtalk.Event `json:"body,omitempty" doc:"推送的事件体 / the body pushed"`
+	Attempts  int             `json:"attempts" doc:"已尝试次数 / attempts made"`
+	LastError string          `json:"lastError,omitempty" doc:"最后一次失败原因 / why the last attempt failed"`
+	CreatedAt int64           `json:"createdAt" doc:"入队时间（毫秒）/ queued at, ms"`
+	DeadAt    int64           `json:"deadAt" doc:"搁置时间（毫秒）/ set aside at, ms"`
 }
 
 // MaxDeadList bounds one listing of dead events.
@@ -366,14 +366,16 @@ func (s *Outbox) Dead(ctx context.Context, n int) ([]DeadEvent, error) {
 	}
 	out := make([]DeadEvent, 0, len(evs))
 	for _, e := range evs {
-		body, _ := documentedPayload(e.Payload)
-		var ev dingtalk.Event
-		_ = json.Unmarshal(body, &ev)
-		if !json.Valid(body) {
-			body = nil
+		d := DeadEvent{ID: e.ID, CorpID: e.CorpID, TaskID: e.Key,
+			Attempts: e.Attempts, LastError: e.LastError, CreatedAt: e.CreatedAt, DeadAt: e.DeadAt}
+		if body, ok := documentedPayload(e.Payload); ok {
+			var ev dingtalk.Event
+			if json.Unmarshal(body, &ev) == nil {
+				d.Body = &ev
+				d.TaskID = ev.TaskID
+			}
 		}
-		out = append(out, DeadEvent{ID: e.ID, CorpID: e.CorpID, TaskID: ev.TaskID, Body: body,
-			Attempts: e.Attempts, LastError: e.LastError, CreatedAt: e.CreatedAt, DeadAt: e.DeadAt})
+		out = append(out, d)
 	}
 	return out, nil
 }
