@@ -103,7 +103,9 @@ func (s *Corps) Authorize(ctx context.Context, taskID string) (*ConsentPage, err
 		}
 		return nil, err
 	}
+	already := false
 	_, err = s.store.UpdateCorp(ctx, t.CorpID, func(c *store.Corp) error {
+		already = c.Authorized
 		c.Authorized, c.Installed, c.AuthTime, c.UpdatedAt = true, true, s.nowMs(), s.nowMs()
 		return nil
 	})
@@ -111,8 +113,10 @@ func (s *Corps) Authorize(ctx context.Context, taskID string) (*ConsentPage, err
 		return nil, storeError(err, nil)
 	}
 	s.corpChanged(ctx, t.CorpID)
-	if err := s.corpAuthEvent(ctx, t.CorpID, t.ID, true); err != nil {
-		return nil, err
+	if !already { // a second consent changes nothing to report
+		if err := s.corpAuthEvent(ctx, t.CorpID, t.ID, true); err != nil {
+			return nil, err
+		}
 	}
 	if err := s.appendLog(ctx, t.ID, logEntry("consent", logArchived, "企业已授权e签宝", s.nowMs(), "")); err != nil {
 		return nil, err

@@ -175,10 +175,16 @@ func (s *core) dispatch(ctx context.Context, wg *sync.WaitGroup) int {
 
 // push delivers one event and acknowledges, reschedules or buries it.
 func (s *core) push(ctx context.Context, ev *store.Event) {
-	outcome, err := s.deliver(ctx, ev)
+	outcome, tried, err := s.deliver(ctx, ev)
 	// The store must learn the outcome even while shutting down.
 	wctx := context.WithoutCancel(ctx)
 	switch {
+	case err != nil && outcome == pushFailed && s.noticeURLChanged(wctx, ev.CorpID, tried):
+		// CreateDevelopers gave a new noticeUrl while this attempt went to
+		// the old one: try the new one now, no attempt counted.
+		if derr := s.store.Defer(wctx, ev, s.now()); derr != nil {
+			s.log.Warn("outbox: reschedule failed; the lease will expire", slog.String("event", ev.ID), slog.Any("error", derr))
+		}
 	case err == nil:
 		if aerr := s.store.Ack(wctx, ev); aerr != nil {
 			s.log.Warn("outbox: ack failed; the event will be pushed again", slog.String("event", ev.ID), slog.Any("error", aerr))
@@ -212,6 +218,12 @@ func (s *core) bury(ctx context.Context, ev *store.Event, reason string) {
 	}
 }
 
+// noticeURLChanged reports whether corp's noticeUrl is no longer tried.
+func (s *core) noticeURLChanged(ctx context.Context, corpID, tried string) bool {
+	c, err := s.store.Corp(ctx, corpID)
+	return err == nil && c.NoticeURL != "" && c.NoticeURL != tried
+}
+
 // reviveIfNoticeURL closes the race between burying an event for want of
 // a noticeUrl and CreateDevelopers setting one: whichever comes second
 // sees the other's write.
@@ -238,7 +250,13 @@ func (s *core) reviveCorp(ctx context.Context, corpID string) {
 // (or, for an app with EventCrypto, DingTalk's {"encrypt":…} with
 // msg_signature, timestamp and nonce in the query) and the X-Esigngw-*
 // headers, signed with the app's event token. Any 2xx acknowledges it.
-func (s *core) deliver(ctx context.Context, ev *store.Event) (string, error) {
+func (s *core) deliver(ctx context.Context, ev *store.Event) (outcome, noticeURL string, err error) {
+	outcome, err = s.deliverTo(ctx, ev, &noticeURL)
+	return outcome, noticeURL, err
+}
+
+// deliverTo is deliver; it sets *tried to the noticeUrl it used.
+func (s *core) deliverTo(ctx context.Context, ev *store.Event, tried *string) (string, error) {
 	corp, err := s.store.Corp(ctx, ev.CorpID)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return pushFailed, fmt.Errorf("corp: %w", err)
@@ -246,6 +264,7 @@ func (s *core) deliver(ctx context.Context, ev *store.Event) (string, error) {
 	if corp == nil || corp.NoticeURL == "" {
 		return pushNoNoticeURL, errors.New("corp has no noticeUrl")
 	}
+	*tried = corp.NoticeURL
 	u, err := url.Parse(corp.NoticeURL)
 	if err != nil {
 		return pushFailed, errors.New("noticeUrl does not parse")
