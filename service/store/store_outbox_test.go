@@ -242,7 +242,7 @@ func testOutboxDead(t *testing.T, s fixture) {
 		t.Errorf("after Bury: %+v", a1)
 	}
 	enqueue(t, s, &Event{ID: "a3", Key: "A", CorpID: "c1", CreatedAt: t0.UnixMilli()}) // joins its dead key
-	wantClaim(t, s, t0.Add(time.Hour), "b1")                                            // b1's lease ran out; A is dead
+	wantClaim(t, s, t0.Add(time.Hour), "b1")                                           // b1's lease ran out; A is dead
 	want := OutboxStats{Depth: 1, Dead: 3, OldestAge: 1000}
 	if st, err := s.OutboxStats(ctx, t0); err != nil || st != want {
 		t.Errorf("OutboxStats = %+v, %v; want %+v", st, err, want)
