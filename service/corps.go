@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 
 	"esign-gateway/dingtalk"
 	"esign-gateway/esign"
@@ -43,6 +44,10 @@ func (s *Corps) SetDeveloper(ctx context.Context, noticeURL, redirectURL string)
 		c.UpdatedAt = s.nowMs()
 		return nil
 	})
+	if err == nil && noticeURL != "" {
+		// Events that waited for a receiver go now, their backoff forgotten.
+		s.reviveCorp(ctx, caller(ctx).CorpID)
+	}
 	return err == nil, storeError(err, nil)
 }
 
@@ -90,9 +95,17 @@ func (s *Corps) Authorize(ctx context.Context, taskID string) (*ConsentPage, err
 		return nil, err
 	}
 	if _, err := s.ensureOrg(ctx, t.CorpID); err != nil {
+		if errors.Is(err, dingtalk.ErrOrgRefused) {
+			// e签宝 refused the organization: the authorization failed.
+			if qerr := s.corpAuthEvent(ctx, t.CorpID, t.ID, false); qerr != nil {
+				return nil, qerr
+			}
+		}
 		return nil, err
 	}
+	already := false
 	_, err = s.store.UpdateCorp(ctx, t.CorpID, func(c *store.Corp) error {
+		already = c.Authorized
 		c.Authorized, c.Installed, c.AuthTime, c.UpdatedAt = true, true, s.nowMs(), s.nowMs()
 		return nil
 	})
@@ -100,6 +113,11 @@ func (s *Corps) Authorize(ctx context.Context, taskID string) (*ConsentPage, err
 		return nil, storeError(err, nil)
 	}
 	s.corpChanged(ctx, t.CorpID)
+	if !already { // a second consent changes nothing to report
+		if err := s.corpAuthEvent(ctx, t.CorpID, t.ID, true); err != nil {
+			return nil, err
+		}
+	}
 	if err := s.appendLog(ctx, t.ID, logEntry("consent", logArchived, "企业已授权e签宝", s.nowMs(), "")); err != nil {
 		return nil, err
 	}

@@ -58,9 +58,6 @@ type CallbackConfig struct {
 	// Window is how far a callback's timestamp may be from now; 0 means
 	// 15m.
 	Window time.Duration
-	// Observe, if set, is told the action and outcome of every callback
-	// (metrics): accepted, refused (signature), malformed or failed.
-	Observe func(action, outcome string)
 }
 
 // OutboxConfig configures the delivery of events to ISVs.
@@ -72,8 +69,11 @@ type OutboxConfig struct {
 	// for another replica or a later start).
 	Disabled bool
 	// OnPush, if set, is told the outcome of every delivery attempt
-	// ("delivered", "failed", "no_notice_url", "no_event_keys").
+	// ("delivered", "failed", "no_notice_url", "gave_up").
 	OnPush func(outcome string)
+	// MaxAttempts is how often an event is tried before it is moved aside
+	// as dead; 0 means DefaultMaxAttempts.
+	MaxAttempts int
 }
 
 // DefaultCacheTTL is how long the read caches keep an answer unless
@@ -132,6 +132,9 @@ func New(cfg Config, st Store, ec *esign.Client, tokens *dingtalk.Tokens) (*Serv
 		cfg.Cache.TTL = DefaultCacheTTL
 	case cfg.Cache.TTL < 0:
 		cfg.Cache.TTL = 0 // off
+	}
+	if cfg.Outbox.MaxAttempts <= 0 {
+		cfg.Outbox.MaxAttempts = DefaultMaxAttempts
 	}
 	if cfg.Outbox.Poll <= 0 {
 		cfg.Outbox.Poll = 500 * time.Millisecond

@@ -49,6 +49,10 @@ type outboxStore interface {
 	Claim(ctx context.Context, now time.Time, lease time.Duration, max int) ([]*store.Event, error)
 	Ack(ctx context.Context, e *store.Event) error
 	Retry(ctx context.Context, e *store.Event, next time.Time, lastErr string) error
+	Defer(ctx context.Context, e *store.Event, next time.Time) error
+	Bury(ctx context.Context, e *store.Event, reason string, now time.Time) error
+	DeadEvents(ctx context.Context, n int) ([]*store.Event, error)
+	Revive(ctx context.Context, sel store.Revival, now time.Time) (int, error)
 	OutboxStats(ctx context.Context, now time.Time) (store.OutboxStats, error)
 }
 

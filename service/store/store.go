@@ -143,12 +143,25 @@ type Event struct {
 	NextAt    int64  `json:"nextAt"` // ms; not delivered before
 	CreatedAt int64  `json:"createdAt"`
 	LastError string `json:"lastError,omitempty"`
+	// DeadAt is when the event's key was moved aside as dead (ms), in
+	// DeadEvents' answers only.
+	DeadAt int64 `json:"deadAt,omitempty"`
 }
 
-// OutboxStats describes the outbox for operators.
+// Revival picks the events Revive makes due again: the events of the key
+// of EventID, or else every key of CorpID (dead or waiting), or else, both
+// empty, every dead key.
+type Revival struct {
+	CorpID  string
+	EventID string
+}
+
+// OutboxStats describes the outbox for operators: Depth live events (the
+// oldest OldestAge ms old) and Dead events moved aside.
 type OutboxStats struct {
 	Depth     int64 `json:"depth"`
 	OldestAge int64 `json:"oldestAgeMs"`
+	Dead      int64 `json:"dead"`
 }
 
 // Counts are totals for the admin status page.

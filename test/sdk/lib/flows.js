@@ -246,4 +246,4 @@ async function run(ctx) {
   await startAction(ctx, e1, 'GetProcessStartUrl', ['files', 'files[0].fileId', 'files[0].fileName', 'initiatorUserId']);
 }
 
-module.exports = { run };
+module.exports = { run, processBody };
