@@ -209,6 +209,12 @@ func (s *Callbacks) identityEnd(ctx context.Context, cb *callbackBody) error {
 	if !ok {
 		e.Description, status = "实名认证未通过", identityFailed
 	}
+	if ok {
+		// The v3 ids exist now; an error makes e签宝 retry the callback.
+		if err := s.learnV3IDs(ctx, t); err != nil {
+			return err
+		}
+	}
 	return s.record(ctx, t, change{entries: []store.LogEntry{e}, status: status, event: func(ev *PushEvent) {
 		ev.EventType, ev.UserID, ev.Success = EventRealnameUpdate, t.UserID, &ok
 	}})

@@ -78,11 +78,11 @@ func (s *core) prepareFlow(ctx context.Context, p *plan, kind store.TaskKind, st
 			return nil, dingtalk.ErrInvalidParam.Msg("参数错误:files[%d].fileId不存在", i).Wrap(err)
 		}
 	}
-	orgID, err := s.ensureOrg(ctx, corpID)
+	initiator, err := s.ensureUser(ctx, corpID, p.initiator, p.initiatorName())
 	if err != nil {
 		return nil, err
 	}
-	initiator, err := s.ensureUser(ctx, corpID, p.initiator, p.initiatorName())
+	orgID, err := s.ensureOrg(ctx, corpID, initiator.AccountID)
 	if err != nil {
 		return nil, err
 	}

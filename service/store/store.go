@@ -25,7 +25,12 @@ var (
 type Corp struct {
 	ID          string `json:"id"`
 	AppKey      string `json:"appKey,omitempty"`
-	OrgID       string `json:"orgId,omitempty"`   // e签宝 organization account id
+	OrgID       string `json:"orgId,omitempty"`   // e签宝 v1 orgId (createByThirdPartyUserId)
+	// SaaSOrgID is the v3 orgId (identity-info, after real-name) and
+	// TransactorPsnID the v3 psnId of the member who verified it: the v3
+	// endpoints (console, approvals) take only these.
+	SaaSOrgID       string `json:"saasOrgId,omitempty"`
+	TransactorPsnID string `json:"transactorPsnId,omitempty"`
 	OrgName     string `json:"orgName,omitempty"` // real name once known
 	Authorized  bool   `json:"authorized"`
 	Installed   bool   `json:"installed"`
@@ -42,7 +47,10 @@ type Corp struct {
 type User struct {
 	CorpID    string `json:"corpId"`
 	UserID    string `json:"userId"`
-	AccountID string `json:"accountId"` // e签宝 person account id
+	AccountID string `json:"accountId"` // e签宝 v1 person accountId (createByThirdPartyUserId)
+	// PsnID is the v3 SaaS psnId, known once the person verified their real
+	// name (identity-info); the v3 endpoints take only this one.
+	PsnID     string `json:"psnId,omitempty"`
 	Name      string `json:"name,omitempty"`
 	CreatedAt int64  `json:"createdAt"` // ms
 }
