@@ -79,6 +79,9 @@ type Participant struct {
 type TaskFile struct {
 	FileID   string `json:"fileId"`
 	FileName string `json:"fileName"`
+	// FileType is CreateProcess's files[].fileType: 1 (or 0, unset) a
+	// contract to sign, 2 an attachment (e签宝 attachments, no sign fields).
+	FileType int `json:"fileType,omitempty"`
 }
 
 // Task maps a DingTalk task id to what backs it upstream.
