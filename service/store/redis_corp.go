@@ -174,8 +174,8 @@ func (r *Redis) PutUser(ctx context.Context, u *User) (_ *User, err error) {
 // The last writer wins: every writer writes the same id for a person.
 func (r *Redis) SetUserPsnID(ctx context.Context, corpID, userID, psnID string) (err error) {
 	defer r.obs.done("SetUserPsnID", time.Now(), &err)
-	u, err := r.User(ctx, corpID, userID)
-	if err != nil {
+	u := new(User)
+	if err := r.getJSON(ctx, "get user", r.kUser(corpID, userID), u); err != nil {
 		return err
 	}
 	u.PsnID = psnID
