@@ -63,9 +63,9 @@ type CreateOrgRequest struct {
 	ThirdPartyUserID string `json:"thirdPartyUserId"`
 	Creator          string `json:"creator"` // required: a v1 person accountId
 
-	Name             string `json:"name,omitempty"`
-	IDType           string `json:"idType,omitempty"`
-	IDNumber         string `json:"idNumber,omitempty"`
+	Name     string `json:"name,omitempty"`
+	IDType   string `json:"idType,omitempty"`
+	IDNumber string `json:"idNumber,omitempty"`
 }
 
 // Organization is an e签宝 organization account.
@@ -117,8 +117,8 @@ type OneStepDoc struct {
 type FlowConfigInfo struct {
 	NoticeDeveloperURL string  `json:"noticeDeveloperUrl,omitempty"`
 	NoticeType         *string `json:"noticeType,omitempty"`
-	RedirectURL        string `json:"redirectUrl,omitempty"`
-	SignPlatform       string `json:"signPlatform,omitempty"`
+	RedirectURL        string  `json:"redirectUrl,omitempty"`
+	SignPlatform       string  `json:"signPlatform,omitempty"`
 }
 
 // OneStepFlowInfo is the flow-wide part of a one-step flow.
@@ -188,11 +188,11 @@ type Attachment struct {
 
 // CreateFlowOneStepRequest is the body of POST /api/v2/signflows/createFlowOneStep.
 type CreateFlowOneStepRequest struct {
-	Docs        []OneStepDoc `json:"docs"`
-	Attachments []Attachment `json:"attachments,omitempty"`
-	Copiers  []Copier        `json:"copiers,omitempty"`
-	FlowInfo OneStepFlowInfo `json:"flowInfo"`
-	Signers  []OneStepSigner `json:"signers"`
+	Docs        []OneStepDoc    `json:"docs"`
+	Attachments []Attachment    `json:"attachments,omitempty"`
+	Copiers     []Copier        `json:"copiers,omitempty"`
+	FlowInfo    OneStepFlowInfo `json:"flowInfo"`
+	Signers     []OneStepSigner `json:"signers"`
 }
 
 // UploadURLRequest is POST /v1/files/getUploadUrl.
@@ -268,12 +268,12 @@ type IdentityParty struct {
 type IdentityDetail struct {
 	OrganInfo  *IdentityParty `json:"organInfo,omitempty"`
 	IndivInfo  *IdentityParty `json:"indivInfo,omitempty"`
-	FlowID     string `json:"flowId"`
-	Status     string `json:"status"` // INIT, ING, SUCCESS, FAIL
-	ObjectType string `json:"objectType"`
-	StartTime  int64  `json:"startTime,omitempty"`
-	EndTime    int64  `json:"endTime,omitempty"`
-	FailReason string `json:"failReason,omitempty"`
+	FlowID     string         `json:"flowId"`
+	Status     string         `json:"status"` // INIT, ING, SUCCESS, FAIL
+	ObjectType string         `json:"objectType"`
+	StartTime  int64          `json:"startTime,omitempty"`
+	EndTime    int64          `json:"endTime,omitempty"`
+	FailReason string         `json:"failReason,omitempty"`
 }
 
 // ApprovalFlow is one entry of POST /v3/approval/approval-task-list.
@@ -287,9 +287,9 @@ type ApprovalFlow struct {
 
 // ApprovalListRequest is POST /v3/approval/approval-task-list.
 type ApprovalListRequest struct {
-	PageNum   int    `json:"pageNum"`
-	PageSize  int    `json:"pageSize"`
-	OrgID     string `json:"orgId"` // v3
+	PageNum  int    `json:"pageNum"`
+	PageSize int    `json:"pageSize"`
+	OrgID    string `json:"orgId"` // v3
 	// OperatorPsnID (v3) is required with QueryType (1453000).
 	OperatorPsnID string `json:"operatorPsnId,omitempty"`
 	QueryType     int    `json:"queryType,omitempty"`

@@ -23,20 +23,20 @@ var (
 
 // Corp is a DingTalk corp (organisation) that uses the gateway.
 type Corp struct {
-	ID          string `json:"id"`
-	AppKey      string `json:"appKey,omitempty"`
-	OrgID       string `json:"orgId,omitempty"`   // e签宝 v1 orgId (createByThirdPartyUserId)
+	ID     string `json:"id"`
+	AppKey string `json:"appKey,omitempty"`
+	OrgID  string `json:"orgId,omitempty"` // e签宝 v1 orgId (createByThirdPartyUserId)
 	// SaaSOrgID is the v3 orgId (identity-info, after real-name) and
 	// TransactorPsnID the v3 psnId of the member who verified it: the v3
 	// endpoints (console, approvals) take only these.
 	SaaSOrgID       string `json:"saasOrgId,omitempty"`
 	TransactorPsnID string `json:"transactorPsnId,omitempty"`
-	OrgName     string `json:"orgName,omitempty"` // real name once known
-	Authorized  bool   `json:"authorized"`
-	Installed   bool   `json:"installed"`
-	AuthTime    int64  `json:"authTime,omitempty"` // ms
-	NoticeURL   string `json:"noticeUrl,omitempty"`
-	RedirectURL string `json:"redirectUrl,omitempty"`
+	OrgName         string `json:"orgName,omitempty"` // real name once known
+	Authorized      bool   `json:"authorized"`
+	Installed       bool   `json:"installed"`
+	AuthTime        int64  `json:"authTime,omitempty"` // ms
+	NoticeURL       string `json:"noticeUrl,omitempty"`
+	RedirectURL     string `json:"redirectUrl,omitempty"`
 	// Epoch is bumped by CancelCorpAuth. Tokens carry the epoch they were
 	// issued under and are refused once it moves on.
 	Epoch     int64 `json:"epoch"`
