@@ -192,6 +192,12 @@ func (s *Callbacks) identityEnd(ctx context.Context, cb *callbackBody) error {
 	if !ok {
 		e.Description, status = "实名认证未通过", identityFailed
 	}
+	if ok {
+		// The v3 ids exist now; an error makes e签宝 retry the callback.
+		if err := s.learnV3IDs(ctx, t); err != nil {
+			return err
+		}
+	}
 	// DingTalk's event page has no real-name event: nothing is pushed.
 	return s.record(ctx, t, change{entries: []store.LogEntry{e}, status: status})
 }

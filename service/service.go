@@ -55,8 +55,8 @@ type CallbackConfig struct {
 	// AppID and Secret are the e签宝 app whose callbacks are accepted
 	// (X-Tsign-Open-App-Id and the HMAC key).
 	AppID, Secret string
-	// Window is how far a callback's timestamp may be from now; 0 means
-	// 15m.
+	// Window is how old a callback's timestamp may be; 0 means
+	// esign.CallbackRetrySpan (e签宝 retries for about 9.7 h).
 	Window time.Duration
 }
 
@@ -125,7 +125,7 @@ func New(cfg Config, st Store, ec *esign.Client, tokens *dingtalk.Tokens) (*Serv
 		cfg.Tokens.RevocationStale = 30 * time.Second
 	}
 	if cfg.Callbacks.Window <= 0 {
-		cfg.Callbacks.Window = 15 * time.Minute
+		cfg.Callbacks.Window = esign.CallbackRetrySpan
 	}
 	switch {
 	case cfg.Cache.TTL == 0:

@@ -31,6 +31,7 @@ type corpStore interface {
 	SubscribeCorpChanges(ctx context.Context, fn func(id string)) error
 	User(ctx context.Context, corpID, userID string) (*store.User, error)
 	PutUser(ctx context.Context, u *store.User) (*store.User, error)
+	SetUserPsnID(ctx context.Context, corpID, userID, psnID string) error
 	PutFile(ctx context.Context, f *store.File) error
 	File(ctx context.Context, id string) (*store.File, error)
 }

@@ -317,7 +317,7 @@ func (r *run) oneStep(start bool) *esign.CreateFlowOneStepRequest {
 	return &esign.CreateFlowOneStepRequest{
 		Docs: []esign.OneStepDoc{{FileID: r.fileID, FileName: "esign-gateway-check.pdf"}},
 		FlowInfo: esign.OneStepFlowInfo{BusinessScene: "esign-gateway check", AutoArchive: true, AutoInitiate: start,
-			InitiatorAccountID: r.personID, FlowConfigInfo: esign.FlowConfigInfo{NoticeType: ""}},
+			InitiatorAccountID: r.personID, FlowConfigInfo: esign.FlowConfigInfo{NoticeType: new(string)}},
 		Signers: []esign.OneStepSigner{{SignerAccount: esign.SignerAccount{SignerAccountID: r.personID},
 			Signfields: []esign.SignField{{FileID: r.fileID, PosBean: &esign.PosBean{PosPage: "1", PosX: 200, PosY: 200}}}}},
 	}
@@ -351,7 +351,7 @@ func (r *run) v3(ctx context.Context) {
 	if r.cfg.PsnAccount == "" {
 		r.skip("person identity (v3)", esign.EpPsnIdentity, fmt.Sprintf(why, "person", "psn-account"))
 	} else {
-		info, err := r.c.PersonIdentity(ctx, r.cfg.PsnAccount)
+		info, err := r.c.PersonIdentity(ctx, esign.PersonLookup{Account: r.cfg.PsnAccount})
 		if err == nil {
 			r.psnID = info.PsnID
 		}
@@ -363,7 +363,7 @@ func (r *run) v3(ctx context.Context) {
 		}
 		return
 	}
-	info, err := r.c.OrgIdentity(ctx, r.cfg.OrgName)
+	info, err := r.c.OrgIdentity(ctx, esign.OrgLookup{Name: r.cfg.OrgName})
 	if err == nil {
 		r.orgV3ID = info.OrgID
 	}
