@@ -15,7 +15,7 @@ async function flowOf(ctx) {
   const { e2, S } = ctx;
   const body = processBody(S, need(S.file2 && S.file2.fileId, 'uploaded file'), uid('inst'));
   const b = expectOK(e2, 'CreateProcess', await e2.call('CreateProcess', S.T1, e2.request('CreateProcess', body)));
-  const x = expectOK(e2, 'GetExecuteUrl', await e2.call('GetExecuteUrl', S.T1, e2.request('GetExecuteUrl', { taskId: b.taskId, account: 'u-signer', signContainer: 1 })));
+  const x = expectOK(e2, 'GetExecuteUrl', await e2.call('GetExecuteUrl', S.T1, e2.request('GetExecuteUrl', { taskId: b.taskId, account: 'u-signer', signContainer: 2 })));
   return { taskId: b.taskId, flowId: pathAfter(x.longUrl, 'sign'), account: new URL(x.longUrl).searchParams.get('account') };
 }
 
