@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"esign-gateway/test/testkit"
 )
 
 // startTimeout bounds how long a redis-server may take to answer PING.
@@ -164,7 +166,7 @@ func binary(t testing.TB) string {
 	if os.Getenv("ESIGNGW_REQUIRE_REDIS") != "" {
 		t.Fatalf("redistest: redis-server not found and ESIGNGW_REQUIRE_REDIS is set: %v", err)
 	}
-	t.Skipf("redistest: redis-server not found: %v", err)
+	testkit.Skip(t, fmt.Sprintf("redistest: redis-server not found (%v)", err))
 	return ""
 }
 
