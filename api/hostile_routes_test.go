@@ -30,7 +30,7 @@ type target struct {
 }
 
 // targets lists every route of g's router except the browser pages under
-// /pages/ (they have their own tests) and /metrics, with ids filled in. A new route that
+// /pages/ (HTML, not JSON: pages_test.go covers them) and /metrics, with ids filled in. A new route that
 // decodes a body fails the test until it has a base body here.
 func targets(t testing.TB, g *apitest.Gateway, tokA, tokB, fileID, taskID string) []target {
 	t.Helper()

@@ -58,8 +58,23 @@ func planFor(t reflect.Type) *plan {
 	if p, ok := plans.Load(t); ok {
 		return p.(*plan)
 	}
+	// Published only once complete: concurrent first requests of a type
+	// must never read a plan still being filled in.
+	p, _ := plans.LoadOrStore(t, buildPlan(t, map[reflect.Type]*plan{}))
+	return p.(*plan)
+}
+
+// buildPlan compiles t's tags; building holds the plans under
+// construction, so a recursive type ends.
+func buildPlan(t reflect.Type, building map[reflect.Type]*plan) *plan {
+	if p, ok := plans.Load(t); ok {
+		return p.(*plan)
+	}
+	if p, ok := building[t]; ok {
+		return p
+	}
 	p := &plan{}
-	plans.Store(t, p) // before the fields, so a recursive type ends
+	building[t] = p
 	seen := map[string]bool{}
 	Fields(t, func(f reflect.StructField, name, _ string) {
 		if seen[name] {
@@ -72,7 +87,7 @@ func planFor(t reflect.Type) *plan {
 		}
 		r.min, r.max = number(f.Tag.Get("min")), number(f.Tag.Get("max"))
 		if et := structOf(f.Type); et != nil {
-			r.elem = planFor(et)
+			r.elem = buildPlan(et, building)
 		}
 		p.fields = append(p.fields, r)
 	})

@@ -3,8 +3,12 @@ package store
 import (
 	"context"
 	"errors"
+	"net"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"esign-gateway/service/store/redistest"
 )
@@ -57,33 +61,56 @@ func TestRedisOutage(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// The calls go through a second store on the same server, without the
+	// subscription, whose reconnects would dial in the background.
+	plain, err := OpenRedis(RedisConfig{Addrs: []string{srv.Addr()}, Prefix: "outage:"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer plain.Close()
+	dials := &dialCounter{}
+	plain.c.AddHook(dials)
+
 	srv.Kill()
 	calls := []struct {
 		name string
 		call func() error
 	}{
-		{"Ping", func() error { return r.Ping(ctx) }},
-		{"Task", func() error { _, err := r.Task(ctx, "t1"); return err }},
-		{"TaskByFlow", func() error { _, err := r.TaskByFlow(ctx, "f1"); return err }},
-		{"Corp", func() error { _, err := r.Corp(ctx, "c1"); return err }},
-		{"UpdateCorp", func() error { _, err := r.UpdateCorp(ctx, "c1", func(*Corp) error { return nil }); return err }},
-		{"CreateTask", func() error { return r.CreateTask(ctx, &Task{ID: "t2"}) }},
-		{"AppendLog", func() error { _, err := r.AppendLog(ctx, "t1", LogEntry{Key: "k"}); return err }},
-		{"UseQuota", func() error { return r.UseQuota(ctx, "c1", 1) }},
-		{"Allow", func() error { _, err := r.Allow(ctx, "k", 5); return err }},
-		{"Claim", func() error { _, err := r.Claim(ctx, time.Now(), time.Minute, 10); return err }},
-		{"PublishCorpChange", func() error { return r.PublishCorpChange(ctx, "c1") }},
+		{"Ping", func() error { return plain.Ping(ctx) }},
+		{"Task", func() error { _, err := plain.Task(ctx, "t1"); return err }},
+		{"TaskByFlow", func() error { _, err := plain.TaskByFlow(ctx, "f1"); return err }},
+		{"Corp", func() error { _, err := plain.Corp(ctx, "c1"); return err }},
+		{"UpdateCorp", func() error { _, err := plain.UpdateCorp(ctx, "c1", func(*Corp) error { return nil }); return err }},
+		{"CreateTask", func() error { return plain.CreateTask(ctx, &Task{ID: "t2"}) }},
+		{"AppendLog", func() error { _, err := plain.AppendLog(ctx, "t1", LogEntry{Key: "k"}); return err }},
+		{"UseQuota", func() error { return plain.UseQuota(ctx, "c1", 1) }},
+		{"Allow", func() error { _, err := plain.Allow(ctx, "k", 5); return err }},
+		{"Claim", func() error { _, err := plain.Claim(ctx, time.Now(), time.Minute, 10); return err }},
+		{"PublishCorpChange", func() error { return plain.PublishCorpChange(ctx, "c1") }},
 	}
+	// Fast failure is counted, not timed: a call may dial at most once per
+	// command attempt (MaxRetries 1: two attempts). go-redis's defaults
+	// would dial 5 times 100ms apart per attempt, and retry 3 times with
+	// backoff. The time ceiling only catches a call stuck on one of
+	// go-redis's default timeouts (3s read, 5s dial), which a lost option
+	// would bring back; it is 10 times the longest configured wait (the
+	// 200ms dial timeout), far from scheduler noise.
+	const maxDials, ceiling = 2, 2 * time.Second
 	for _, c := range calls {
+		before := dials.n.Load()
 		start := time.Now()
 		err := c.call()
 		elapsed := time.Since(start)
-		t.Logf("%s with Redis down: %v after %v", c.name, err, elapsed)
+		n := dials.n.Load() - before
+		t.Logf("%s with Redis down: %v after %v and %d dials", c.name, err, elapsed, n)
 		if err == nil || errors.Is(err, ErrNotFound) || errors.Is(err, ErrExists) || errors.Is(err, ErrNoQuota) {
 			t.Errorf("%s with Redis down: err = %v, want a backend error", c.name, err)
 		}
-		if elapsed > 300*time.Millisecond {
-			t.Errorf("%s with Redis down took %v, want < 300ms", c.name, elapsed)
+		if n > maxDials {
+			t.Errorf("%s with Redis down dialled %d times, want at most %d", c.name, n, maxDials)
+		}
+		if elapsed > ceiling {
+			t.Errorf("%s with Redis down took %v, want well under %v", c.name, elapsed, ceiling)
 		}
 	}
 
@@ -128,4 +155,20 @@ func waitFor(t *testing.T, timeout time.Duration, cond func() bool) {
 			t.Fatalf("condition not met within %v", timeout)
 		}
 	}
+}
+
+// dialCounter is a go-redis hook that counts connection attempts.
+type dialCounter struct{ n atomic.Int64 }
+
+func (d *dialCounter) DialHook(next redis.DialHook) redis.DialHook {
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		d.n.Add(1)
+		return next(ctx, network, addr)
+	}
+}
+
+func (d *dialCounter) ProcessHook(next redis.ProcessHook) redis.ProcessHook { return next }
+
+func (d *dialCounter) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return next
 }

@@ -2,11 +2,13 @@ package reliability
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -18,20 +20,28 @@ import (
 const (
 	concurrentCreates = 200
 	killAfter         = 100
+	// minInFlight is how many calls must still be unanswered when the kill
+	// is sent, and minCutOff how many of them the kill must cut off: fewer
+	// means the crash hit an idle (or nearly idle) gateway and proved
+	// nothing about work in progress.
+	minInFlight = 20
+	minCutOff   = 10
 )
 
 // TestKillDuringCreateProcess: 200 concurrent CreateProcess calls; the
-// gateway is killed with SIGKILL once about 100 have been answered, then
-// restarted on the same store. Every task id a client received resolves to
-// its flow, which exists in e签宝, and no flow was created twice: each
-// received task has its own flow, and e签宝 saw at most one
-// createFlowOneStep per request sent.
+// gateway is killed with SIGKILL once 100 have been answered, while the
+// rest are still in flight, then restarted on the same store. Every task
+// id a client received resolves to its flow, which exists in e签宝, and no
+// flow was created twice: each received task has its own flow, and e签宝
+// saw at most one createFlowOneStep per request sent. The test fails
+// unless the kill really landed mid-load: at least killAfter ids handed
+// out before it, at least minInFlight calls unanswered when it was sent
+// and at least minCutOff of them cut off by it.
 func TestKillDuringCreateProcess(t *testing.T) {
 	for _, kind := range []string{"embedded", "redis"} {
 		t.Run(kind, func(t *testing.T) {
 			emu, emuURL := emulator(t)
 			dir := t.TempDir()
-			addr := freeAddr(t)
 			var extra []string
 			var open func() service.Store
 			switch kind {
@@ -58,8 +68,8 @@ func TestKillDuringCreateProcess(t *testing.T) {
 				}
 			}
 			logPath := filepath.Join(dir, "gateway.log")
-			cfg := env(addr, emuURL, extra...)
-			g := start(t, addr, cfg, logPath)
+			cfg := func(addr string) []string { return env(addr, emuURL, extra...) }
+			g := start(t, cfg, logPath)
 			tok := g.token()
 			file := g.upload(tok)
 			body := map[string]any{"taskName": "并发合同", "initiatorUserId": "u1",
@@ -73,45 +83,75 @@ func TestKillDuringCreateProcess(t *testing.T) {
 
 			client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: concurrentCreates, MaxConnsPerHost: concurrentCreates}}
 			var (
-				mu       sync.Mutex
-				received []string
-				failed   int
-				killOnce sync.Once
-				wg       sync.WaitGroup
+				mu             sync.Mutex
+				received       []string // task ids, in the order the answers came
+				refused        []string // answers other than 200 with a task id
+				cutOff         int      // calls that got no answer: the kill cut them off
+				killed         bool
+				beforeKill     int // ids received when the kill was sent
+				inFlightAtKill int // calls sent and not answered when the kill was sent
+				sent, answered atomic.Int64
+				wg             sync.WaitGroup
 			)
+			// kill sends SIGKILL; the caller holds mu, so no answer is
+			// counted while the counts are taken.
+			kill := func() {
+				if killed {
+					return
+				}
+				killed = true
+				beforeKill = len(received)
+				inFlightAtKill = int(sent.Load() - answered.Load())
+				g.kill()
+			}
 			begin := make(chan struct{})
 			for i := 0; i < concurrentCreates; i++ {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
 					<-begin
+					sent.Add(1)
 					st, m, err := call(context.Background(), client, "POST", g.base+"/v2.0/esign/process/startAtOnce", tok, body)
+					if err == nil {
+						answered.Add(1)
+					}
 					mu.Lock()
 					defer mu.Unlock()
 					id, _ := m["taskId"].(string)
-					if err != nil || st != 200 || id == "" {
-						failed++
-						return
-					}
-					received = append(received, id)
-					if len(received) == killAfter {
-						killOnce.Do(g.kill)
+					switch {
+					case err != nil:
+						cutOff++
+					case st != 200 || id == "":
+						refused = append(refused, fmt.Sprintf("%d %v", st, m))
+					default:
+						received = append(received, id)
+						if len(received) == killAfter {
+							kill()
+						}
 					}
 				}()
 			}
 			close(begin)
 			wg.Wait()
-			killOnce.Do(g.kill) // in case fewer than killAfter succeeded
-			t.Logf("%s: %d task ids received, %d calls failed or cut off by the kill", kind, len(received), failed)
-			if len(received) < killAfter {
-				t.Fatalf("only %d of %d calls succeeded before the kill", len(received), concurrentCreates)
+			mu.Lock()
+			kill() // in case fewer than killAfter succeeded
+			mu.Unlock()
+			t.Logf("%s: %d task ids handed out before the kill, %d calls in flight when it was sent; "+
+				"%d cut off by it, %d answered after it was sent, %d refused", kind, beforeKill, inFlightAtKill,
+				cutOff, len(received)-beforeKill, len(refused))
+			if len(refused) > 0 {
+				t.Errorf("%d calls were refused before the kill, first: %s", len(refused), refused[0])
 			}
-			if failed == 0 {
-				t.Logf("every call finished before the kill landed: the crash hit an idle gateway")
+			if beforeKill < killAfter {
+				t.Fatalf("only %d task ids were handed out before the kill, want %d", beforeKill, killAfter)
+			}
+			if inFlightAtKill < minInFlight || cutOff < minCutOff {
+				t.Fatalf("the kill hit a nearly idle gateway: %d calls in flight when it was sent (want at least %d), "+
+					"%d cut off by it (want at least %d)", inFlightAtKill, minInFlight, cutOff, minCutOff)
 			}
 
 			// Restart on the same store: every task id handed out resolves.
-			g = start(t, addr, cfg, logPath)
+			g = start(t, cfg, logPath)
 			first := tok
 			tok = g.token()
 			for _, id := range received {

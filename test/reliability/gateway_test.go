@@ -10,6 +10,7 @@ import (
 	"crypto/md5"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -77,12 +78,15 @@ func binary(t *testing.T) string {
 type gateway struct {
 	t    *testing.T
 	cmd  *exec.Cmd
+	addr string // host:port it listens on
 	base string
 	logs *os.File
 	done chan struct{}
 }
 
-// freeAddr returns a loopback address nobody listens on right now.
+// freeAddr returns a loopback address nobody listened on a moment ago. It
+// is only a candidate: start retries with another when the gateway cannot
+// bind it because some other process took it in between.
 func freeAddr(t *testing.T) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -111,41 +115,77 @@ func env(addr, emuURL string, extra ...string) []string {
 	return append(out, extra...)
 }
 
-// start runs the gateway with env and waits until /readyz answers 200. Its
-// logs are appended to logPath.
-func start(t *testing.T, addr string, env []string, logPath string) *gateway {
+// errAddrInUse is the gateway's exit because its port was taken.
+var errAddrInUse = errors.New("address already in use")
+
+// readyClient polls /readyz; its timeout keeps a poll from hanging on a
+// port some other process holds and never answers.
+var readyClient = &http.Client{Timeout: 2 * time.Second}
+
+// start runs the gateway on a free loopback port, configured by env(addr),
+// and waits until /readyz answers 200. Its logs are appended to logPath.
+// The gateway must know its own address before it starts (it is part of
+// its public URL), so the port is picked here; if another process binds it
+// first the gateway exits with "address already in use" and start tries
+// again on a new port.
+func start(t *testing.T, env func(addr string) []string, logPath string) *gateway {
+	t.Helper()
+	for attempt := 1; ; attempt++ {
+		addr := freeAddr(t)
+		g, err := startOn(t, addr, env(addr), logPath)
+		if err == nil {
+			return g
+		}
+		if !errors.Is(err, errAddrInUse) || attempt == 5 {
+			t.Fatal(err)
+		}
+		t.Logf("port %s was taken before the gateway bound it; trying another", addr)
+	}
+}
+
+// startOn runs the gateway on addr.
+func startOn(t *testing.T, addr string, env []string, logPath string) (*gateway, error) {
 	t.Helper()
 	logs, err := os.OpenFile(logPath, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 	if err != nil {
 		t.Fatal(err)
 	}
+	from, _ := logs.Seek(0, io.SeekEnd)
 	cmd := exec.Command(binary(t), "serve")
 	cmd.Env, cmd.Stdout, cmd.Stderr = env, logs, logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	g := &gateway{t: t, cmd: cmd, base: "http://" + addr, logs: logs, done: make(chan struct{})}
+	g := &gateway{t: t, cmd: cmd, addr: addr, base: "http://" + addr, logs: logs, done: make(chan struct{})}
 	go func() { _ = cmd.Wait(); close(g.done) }()
-	t.Cleanup(g.kill)
 	deadline := time.Now().Add(20 * time.Second)
 	tick := time.NewTicker(20 * time.Millisecond) // a process cannot tell us it is ready: poll
 	defer tick.Stop()
 	for {
-		res, err := http.Get(g.base + "/readyz")
+		res, err := readyClient.Get(g.base + "/readyz")
 		if err == nil {
 			res.Body.Close()
 			if res.StatusCode == 200 {
-				return g
+				t.Cleanup(g.kill)
+				return g, nil
 			}
 		}
 		select {
 		case <-g.done:
+			logs.Close()
 			raw, _ := os.ReadFile(logPath)
-			t.Fatalf("gateway exited before it was ready: %s", raw)
+			if int(from) <= len(raw) {
+				raw = raw[from:]
+			}
+			if bytes.Contains(raw, []byte(errAddrInUse.Error())) {
+				return nil, fmt.Errorf("gateway on %s: %w", addr, errAddrInUse)
+			}
+			return nil, fmt.Errorf("gateway exited before it was ready: %s", raw)
 		default:
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("gateway not ready within 20s: %v", err)
+			g.kill()
+			return nil, fmt.Errorf("gateway not ready within 20s: %v", err)
 		}
 		<-tick.C
 	}

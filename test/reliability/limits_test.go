@@ -46,10 +46,12 @@ func rawRequest(t *testing.T, addr, req string) (int, string, string) {
 // one non-JSON error the gateway can give). An over-long body gets 413 JSON.
 func TestServerLimits(t *testing.T) {
 	_, emuURL := emulator(t)
-	addr := freeAddr(t)
 	logPath := filepath.Join(t.TempDir(), "gateway.log")
-	g := start(t, addr, env(addr, emuURL, "ESIGNGW_STORE_DRIVER=embedded", "ESIGNGW_STORE_PATH="+filepath.Join(t.TempDir(), "gw.db"),
-		"ESIGNGW_SERVER_BODY_LIMIT=1024"), logPath)
+	db := filepath.Join(t.TempDir(), "gw.db")
+	g := start(t, func(addr string) []string {
+		return env(addr, emuURL, "ESIGNGW_STORE_DRIVER=embedded", "ESIGNGW_STORE_PATH="+db, "ESIGNGW_SERVER_BODY_LIMIT=1024")
+	}, logPath)
+	addr := g.addr
 	tok := g.token()
 	get := func(extra string) string {
 		return "GET /v2.0/esign/margins HTTP/1.1\r\nHost: " + addr + "\r\nx-acs-dingtalk-access-token: " + tok + "\r\n" + extra + "Connection: close\r\n\r\n"
@@ -77,4 +79,32 @@ func TestServerLimits(t *testing.T) {
 	}
 	g.stop()
 	checkLogs(t, logPath, tok)
+}
+
+// TestStartRetriesATakenPort: another process binds the gateway's port
+// between start picking it and the gateway binding it; start notices the
+// gateway's "address already in use" exit and runs it on another port.
+func TestStartRetriesATakenPort(t *testing.T) {
+	_, emuURL := emulator(t)
+	logPath := filepath.Join(t.TempDir(), "gateway.log")
+	db := filepath.Join(t.TempDir(), "gw.db")
+	var taken []string
+	g := start(t, func(addr string) []string {
+		if len(taken) == 0 { // the first candidate is stolen
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { ln.Close() })
+			taken = append(taken, addr)
+		}
+		return env(addr, emuURL, "ESIGNGW_STORE_DRIVER=embedded", "ESIGNGW_STORE_PATH="+db)
+	}, logPath)
+	if len(taken) != 1 || g.addr == taken[0] {
+		t.Fatalf("gateway on %s, stolen ports %v: want it on another port than the stolen one", g.addr, taken)
+	}
+	if res, err := http.Get(g.base + "/readyz"); err != nil || res.StatusCode != 200 {
+		t.Fatalf("readyz on %s: %v %v", g.addr, res, err)
+	}
+	g.stop()
 }

@@ -6,17 +6,21 @@ package redistest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"esign-gateway/test/testkit"
 )
 
 // startTimeout bounds how long a redis-server may take to answer PING.
@@ -35,21 +39,37 @@ type Server struct {
 	exited chan struct{}
 }
 
+// startAttempts bounds how often a start is retried because another
+// process took a probed port before redis-server bound it.
+const startAttempts = 5
+
+// errPortTaken is a start that failed because the port was taken.
+var errPortTaken = errors.New("port taken before redis-server bound it")
+
 // Start runs a redis-server without persistence on a free loopback port,
-// in a temporary directory, and returns once it answers PING.
+// in a temporary directory, and returns once it answers PING. redis-server
+// cannot pick its own port (--port 0 turns TCP off), so the port is probed
+// first, and the start is retried on another if someone takes it.
 func Start(t testing.TB) *Server {
 	t.Helper()
+	return start(t, freePorts)
+}
+
+// start is Start with the port picker as a parameter.
+func start(t testing.TB, pick func(testing.TB, int) []int) *Server {
+	t.Helper()
 	bin := binary(t)
-	var err error
-	for range 5 { // a free port can be taken between probing and binding
-		s := newServer(t, bin, freePorts(t, 1)[0], nil)
-		if err = s.start(); err == nil {
+	for attempt := 1; ; attempt++ {
+		s := newServer(t, bin, pick(t, 1)[0], nil)
+		err := s.start()
+		if err == nil {
 			t.Cleanup(s.stop)
 			return s
 		}
+		if !errors.Is(err, errPortTaken) || attempt == startAttempts {
+			t.Fatalf("redistest: start redis-server: %v", err)
+		}
 	}
-	t.Fatalf("redistest: start redis-server: %v", err)
-	return nil
 }
 
 func newServer(t testing.TB, bin string, port int, extra []string) *Server {
@@ -107,7 +127,11 @@ func (s *Server) start() error {
 		_ = cmd.Process.Kill()
 		<-exited
 		s.cmd = nil
-		return fmt.Errorf("%w; log: %s", err, s.log())
+		log := s.log()
+		if strings.Contains(log, "Address already in use") {
+			return fmt.Errorf("%s: %w", s.addr, errPortTaken)
+		}
+		return fmt.Errorf("%w; log: %s", err, log)
 	}
 	return nil
 }
@@ -164,7 +188,7 @@ func binary(t testing.TB) string {
 	if os.Getenv("ESIGNGW_REQUIRE_REDIS") != "" {
 		t.Fatalf("redistest: redis-server not found and ESIGNGW_REQUIRE_REDIS is set: %v", err)
 	}
-	t.Skipf("redistest: redis-server not found: %v", err)
+	testkit.Skip(t, fmt.Sprintf("redistest: redis-server not found (%v)", err))
 	return ""
 }
 

@@ -10,7 +10,8 @@ class Report {
   }
 
   // setup records a failure of shared setup; the actions that needed it
-  // fail on their own with "setup failed".
+  // fail on their own with "setup failed", and the note itself counts as a
+  // failure too, so a setup problem can never leave the run green.
   setup(msg) {
     this.notes.push(String(msg).replace(/\s+/g, ' '));
   }
@@ -38,7 +39,8 @@ class Report {
         out(`FAIL ${id}  ${why}${ok.length ? `  (passed: ${ok.join(',')})` : ''}`);
       }
     }
-    out(`${passed} passed, ${failed} failed`);
+    failed += this.notes.length;
+    out(`${passed} passed, ${failed} failed${this.notes.length ? ` (${this.notes.length} of them SETUP)` : ''}`);
     return failed;
   }
 }
