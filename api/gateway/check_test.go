@@ -127,3 +127,45 @@ func startGateway(t *testing.T, emu *esigntest.Server) string {
 	t.Cleanup(srv.Close)
 	return srv.URL
 }
+
+// TestCheckV3NeedsGrant: with a real-named organization named, the v3
+// calls run; a scope the organization has not granted is reported as
+// "needs grant" on the actions that need it (not as a failure), and
+// passes once granted.
+func TestCheckV3NeedsGrant(t *testing.T) {
+	emu := esigntest.Start(t, esigntest.Config{})
+	cfg := checkConfig(emu, esigntest.DefaultAppSecret)
+	var out bytes.Buffer
+	if err := gateway.Check(context.Background(), cfg, gateway.CheckOptions{}, &out); err != nil {
+		t.Fatalf("first check: %v\n%s", err, out.String())
+	}
+	org := regexp.MustCompile(`orgId ([0-9a-f]+)`).FindStringSubmatch(out.String())
+	if org == nil {
+		t.Fatalf("no orgId in:\n%s", out.String())
+	}
+	if err := emu.SetRealname(org[1], true); err != nil {
+		t.Fatal(err)
+	}
+	opts := gateway.CheckOptions{OrgName: "网关自检机构"}
+	out.Reset()
+	if err := gateway.Check(context.Background(), cfg, opts, &out); err != nil {
+		t.Fatalf("check with a missing grant must not fail: %v\n%s", err, out.String())
+	}
+	if row := actionRow(t, out.String(), "ApprovalList", "esign_2.0"); !strings.Contains(row, "needs grant") {
+		t.Errorf("ApprovalList without org_approval_info: %q, want needs grant\n%s", row, out.String())
+	}
+	if row := actionRow(t, out.String(), "GetCorpInfo", "esign_2.0"); !strings.Contains(row, " ok ") {
+		t.Errorf("GetCorpInfo of a real-named organization: %q, want ok", row)
+	}
+	if err := emu.Grant(emu.V3ID(org[1]), "org_approval_info"); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := gateway.Check(context.Background(), cfg, opts, &out); err != nil {
+		t.Fatal(err)
+	}
+	if row := actionRow(t, out.String(), "ApprovalList", "esign_2.0"); strings.Contains(row, "needs grant") || strings.Contains(row, "FAILED") {
+		t.Errorf("ApprovalList after the grant: %q", row)
+	}
+	t.Logf("check printed:\n%s", out.String())
+}
