@@ -89,9 +89,10 @@ func (s *core) flowDetail(ctx context.Context, taskID string) (*dingtalk.FlowDet
 }
 
 // reconcile is the change e签宝's state shows: signers that signed or
-// refused, the flow's end, and its status. /signers gives no times, so a
-// signer's entry found here is stamped when it is noticed; the flow's end
-// has e签宝's flowEndTime. Callbacks record the same events
+// refused, the flow's end, and its status. /signers gives no times
+// (v1-signflows-signers.md: only the callback has them), so a signature
+// found here is stamped when it is noticed; a refusal ends the flow, so it
+// and the flow's end carry e签宝's flowEndTime. Callbacks record the same events
 // under the same keys, so each appears once whichever arrives first, and
 // the ISV hears of it either way.
 func (s *core) reconcile(flow *esign.Flow, signers []esign.Signer) change {
@@ -101,7 +102,11 @@ func (s *core) reconcile(flow *esign.Flow, signers []esign.Signer) change {
 		case 2:
 			ch.entries = append(ch.entries, logEntry(signedKey(sg.SignerAccountID), logSigned, "签署完成", s.nowMs(), sg.SignerName))
 		case 4:
-			ch.entries = append(ch.entries, logEntry(refusedKey, logRefused, "拒签", s.nowMs(), sg.SignerName))
+			at := flow.FlowEndTime
+			if at == 0 {
+				at = s.nowMs()
+			}
+			ch.entries = append(ch.entries, logEntry(refusedKey, logRefused, "拒签", at, sg.SignerName))
 		}
 	}
 	if e, ok := endEntry(flow.FlowStatus, flow.FlowEndTime, flow.FlowDesc); ok {

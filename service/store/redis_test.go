@@ -61,15 +61,26 @@ func TestRedisOutage(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// The calls go through a second store on the same server, without the
-	// subscription, whose reconnects would dial in the background.
-	plain, err := OpenRedis(RedisConfig{Addrs: []string{srv.Addr()}, Prefix: "outage:"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer plain.Close()
+	// Each call goes through a store of its own on the same server: not the
+	// subscribed one, whose reconnects dial in the background, and not one
+	// shared by all calls, whose pool starts dialling in the background
+	// once it has seen PoolSize dial errors (go-redis's tryDial).
+	// Opening pings, so the stores are opened while Redis is up.
+	var (
+		plain *Redis
+		spare []*Redis
+	)
 	dials := &dialCounter{}
-	plain.c.AddHook(dials)
+	for range 16 {
+		st, err := OpenRedis(RedisConfig{Addrs: []string{srv.Addr()}, Prefix: "outage:"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		st.c.AddHook(dials)
+		spare = append(spare, st)
+	}
+	fresh := func() { plain, spare = spare[0], spare[1:] }
 
 	srv.Kill()
 	calls := []struct {
@@ -97,6 +108,7 @@ func TestRedisOutage(t *testing.T) {
 	// 200ms dial timeout), far from scheduler noise.
 	const maxDials, ceiling = 2, 2 * time.Second
 	for _, c := range calls {
+		fresh()
 		before := dials.n.Load()
 		start := time.Now()
 		err := c.call()
