@@ -15,6 +15,8 @@ type controlRequest struct {
 	Reason    string `json:"reason"`
 	Status    int    `json:"status"`
 	OK        bool   `json:"ok"`
+	// Scopes an organization grants (POST /_control/grants/{id}).
+	Scopes []string `json:"scopes"`
 	// Fault fields; latency is a Go duration string such as "250ms".
 	PathPrefix string `json:"pathPrefix"`
 	Latency    string `json:"latency"`
@@ -88,6 +90,17 @@ func (s *Server) controlRoutes() {
 	})
 	c("POST /_control/realname/{id}", func(r *http.Request, q controlRequest) (any, error) {
 		return nil, s.SetRealname(r.PathValue("id"), q.OK)
+	})
+	// The customer organization authorizes the app (what e签宝's own
+	// authorization pages do); {id} is its v1 or v3 id or thirdPartyUserId.
+	c("POST /_control/grants/{id}", func(r *http.Request, q controlRequest) (any, error) {
+		id := r.PathValue("id")
+		s.mu.Lock()
+		if v1, ok := s.st.thirdIDs[id]; ok {
+			id = v1
+		}
+		s.mu.Unlock()
+		return nil, s.Grant(id, q.Scopes...)
 	})
 	c("POST /_control/faults", func(_ *http.Request, q controlRequest) (any, error) {
 		var lat time.Duration

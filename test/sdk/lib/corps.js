@@ -110,8 +110,7 @@ async function corpInfo(ctx, api, action, ready) {
 }
 
 async function run(ctx) {
-  const { e1, e2 } = ctx;
-  await consoles(ctx);
+  const { e1, e2, control } = ctx;
   const u1 = uid('u-real1');
   const u2 = uid('u-real2');
   const r1 = await realname(ctx, e1, 'GetUserRealnameUrl', u1);
@@ -122,6 +121,10 @@ async function run(ctx) {
   const c2 = await realname(ctx, e2, 'CorpRealname', 'u-admin');
   await corpInfo(ctx, e1, 'CorpInfo', c1);
   await corpInfo(ctx, e2, 'GetCorpInfo', c2);
+  // The corp is real-named with u-admin as its agent; it now authorizes the
+  // ISV's e签宝 app (e签宝's own pages) for the console and approvals.
+  await control.grant('dt-corp:ding-demo-corp', ['manage_org_resource', 'org_approval_info']);
+  await consoles(ctx);
 }
 
 module.exports = { run };

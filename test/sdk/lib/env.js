@@ -63,6 +63,11 @@ class Control {
     return this.req('POST', `/_control/approvals/${approvalFlowId}`, { status });
   }
 
+  // The organization (v1/v3 id or thirdPartyUserId) grants the app scopes.
+  grant(orgId, scopes) {
+    return this.req('POST', `/_control/grants/${encodeURIComponent(orgId)}`, { scopes });
+  }
+
   completeIdentity(flowId, ok = true) {
     return this.req('POST', `/_control/identity/${flowId}`, { ok });
   }
