@@ -49,6 +49,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	esignAddr := fs.String("esign-addr", "127.0.0.1:0", "listen address of the e签宝 emulator (demo)")
 	appKey := fs.String("app", "", "app key (token)")
 	corp := fs.String("corp", "", "corp id (token)")
+	reach := fs.Bool("reach", false, "also post to server.public_url + the callback path (check)")
+	orgName := fs.String("org-name", "", "a real-named organization of the e签宝 account, for the v3 endpoints (check)")
+	psnAccount := fs.String("psn-account", "", "mobile or email of a real-named person of the e签宝 account (check)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -70,8 +73,10 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return gateway.Demo(ctx, *cfg, *addr, *esignAddr, out)
 	case "token":
 		return mintToken(ctx, cfg, *appKey, *corp, out)
+	case "check":
+		return gateway.Check(ctx, *cfg, gateway.CheckOptions{Reach: *reach, OrgName: *orgName, PsnAccount: *psnAccount}, out)
 	}
-	return fmt.Errorf("unknown command %q (serve, demo, token, version)", cmd)
+	return fmt.Errorf("unknown command %q (serve, demo, token, check, version)", cmd)
 }
 
 // serve runs the gateway until SIGTERM/SIGINT (or ctx ends), then drains.

@@ -25,6 +25,7 @@ func newScenario(t *testing.T, kind string) *scenario {
 	s.done = g.CreateFlow(s.tokA, map[string]any{"sourceInfo": map[string]any{"pcUrl": "https://aflow.dingtalk.com/dingtalk/web/query/pchomepage.htm?procInstId=inst-1", "showText": "审批"}})
 	s.doing = g.CreateFlow(s.tokA, nil)
 	flow := g.FlowID(s.done)
+	g.VerifyCorp(s.tokA, apitest.CorpA, "u1", "org_approval_info", "manage_org_resource")
 	corp, err := g.Store.Corp(context.Background(), apitest.CorpA)
 	if err != nil {
 		t.Fatal(err)

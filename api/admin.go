@@ -56,6 +56,7 @@ type upstreamStatus struct {
 type outboxStatus struct {
 	Depth       int64  `json:"depth" doc:"待投递事件数 / events waiting"`
 	OldestAgeMs int64  `json:"oldestAgeMs" doc:"最早事件的等待时间（毫秒）/ age of the oldest, in ms"`
+	Dead        int64  `json:"dead" doc:"死信事件数（见 /admin/v1/events/dead）/ dead events (see /admin/v1/events/dead)"`
 	Error       string `json:"error,omitempty" doc:"错误 / error"`
 }
 
@@ -114,7 +115,7 @@ func (a *adminPage) status(ctx context.Context) *adminStatus {
 	if ob, err := a.s.Outbox.Stats(ctx); err != nil {
 		s.Outbox.Error = err.Error()
 	} else {
-		s.Outbox.Depth, s.Outbox.OldestAgeMs = ob.Depth, ob.OldestAge
+		s.Outbox.Depth, s.Outbox.OldestAgeMs, s.Outbox.Dead = ob.Depth, ob.OldestAge, ob.Dead
 	}
 	if n, err := a.s.Admin.Counts(ctx); err != nil {
 		s.Counts.Error = err.Error()

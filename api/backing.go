@@ -1,18 +1,25 @@
 package api
 
+import (
+	"slices"
+
+	"esign-gateway/esign"
+)
+
 // What each action is backed by (the service's doc comments say the same),
 // shared by the esign_1.0 and esign_2.0 twins. Chinese first, then English.
 // The action table (actions.go) gives each route its text.
 
 // Decisions the pages leave open, stated in the descriptions.
 const (
-	appStatusNote = "钉钉该接口页面仅将两个字段说明为字符串，且编写时页面无法访问；枚举值为网关自定。/ DingTalk's page documents both fields only as strings " +
-		"and could not be reached when this was written; the values are the gateway's choice."
-	logTypeDesc = "logType（网关定义；钉钉文档只说明为字符串）/ logType (the gateway's codes; DingTalk documents only a string): " +
-		"1 发起流程 created, 2 开启流程 started, 3 查看合同 read, 4 签署完成 signed, 5 拒签 refused, 6 撤销 revoked, 7 流程结束 finished, 8 过期 expired."
-	approvalStatusDesc = "用印审批状态（e签宝为数字，网关转为名称）/ seal approval status (numbers at e签宝, sent as names): " +
-		"APPROVING 审批中 (1), PASSED 通过 (2), REJECTED 驳回 (3), REVOKED 撤回 (4), TERMINATED 终止 (5); an unknown number is sent as its digits."
-	nodeStatusDesc = "审批节点状态 / approval node status: WAITING 待审批 (0), APPROVING 审批中 (1), PASSED 通过 (2), REJECTED 驳回 (3)."
+	appStatusNote = "installStatus 按钉钉页面：OPEN 已开通 / CLOSE 未开通；authStatus：AUTH 已授权 / UNAUTH 未授权（含取消授权之后）。/ " +
+		"As DingTalk's page documents: installStatus OPEN / CLOSE, authStatus AUTH / UNAUTH (also after CancelCorpAuth)."
+	logTypeDesc = "logType 按钉钉页面的编码 / DingTalk's documented codes: 1 创建流程 created, 4 开启流程 started, 5 撤回流程 revoked or terminated, " +
+		"6 流程过期 expired, 7 归档流程 archived (completed), 8 查看流程 read, 23 签署 signed, 26 拒绝签署 refused. e签宝 shows no other " +
+		"event the page lists, so the other codes never appear; a failed signing attempt is not logged."
+	approvalStatusDesc = "用印审批状态按钉钉页面 / documented statuses: APPROVING 审批中 (e签宝 1), AGREED 审批通过 (2), REFUSED 审批拒绝 " +
+		"(3 驳回; also 4 撤回 and 5 终止, which DingTalk does not list: an approval that did not agree); an unknown number is APPROVING."
+	nodeStatusDesc = "审批节点状态 / node status: WAIT 等待审批 (e签宝 0), APPROVING 审批中 (1), AGREED 审批通过 (2), REFUSED 审批拒绝 (3)."
 )
 
 const (
@@ -74,3 +81,34 @@ const (
 
 const backToken = "**背后 / backing:** 网关自有——网关用自己的密钥签发 JWT（HS256，7200秒，记录企业授权纪元）；应用来自 dingtalk.apps 配置。\n" +
 	"Gateway-owned: the gateway signs a JWT (HS256, 7200 s, carrying the corp's authorization epoch) with its own keys; apps come from the dingtalk.apps setting."
+
+// The e签宝 endpoints each action may call (none: state the gateway owns),
+// beside its backing text; `esign-gateway check` reads them to say which
+// actions an e签宝 account is ready for.
+var (
+	personCalls = []string{esign.EpPersonCreate}
+	orgCalls    = []string{esign.EpPersonCreate, esign.EpOrgCreate}
+
+	callsAuthURL      = orgCalls
+	callsCancel       []string
+	callsDeveloper    []string
+	callsStatus       []string
+	callsOrder        []string
+	callsMargin       []string
+	callsToken        []string
+	callsCorpInfo     = append(slices.Clone(orgCalls), esign.EpOrgIdentity)
+	callsConsole      = append(slices.Clone(orgCalls), esign.EpConsole)
+	callsUser         = append(slices.Clone(personCalls), esign.EpPsnIdentity)
+	callsCorpRealname = append(slices.Clone(orgCalls), esign.EpOrgRealname)
+	callsUserRealname = append(slices.Clone(personCalls), esign.EpIndivRealname)
+	callsUpload       = append(slices.Clone(orgCalls), esign.EpUploadURL)
+	callsFile         = []string{esign.EpFile}
+	callsFlowDetail   = []string{esign.EpFlow, esign.EpSigners, esign.EpPerson, esign.EpOrg}
+	callsSignDetail   = []string{esign.EpFlow, esign.EpSigners}
+	callsDocs         = []string{esign.EpDocuments}
+	callsStart        = append(slices.Clone(orgCalls), esign.EpOneStep, esign.EpStart)
+	callsCreate       = append(slices.Clone(orgCalls), esign.EpOneStep)
+	callsSignURL      = []string{esign.EpSigners, esign.EpExecuteURL}
+	callsApprovals    = []string{esign.EpApprovalList, esign.EpApproval}
+	callsAttachs      = []string{esign.EpFlow, esign.EpFile, esign.EpDocuments}
+)

@@ -7,6 +7,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -67,36 +69,90 @@ func wantAck(t *testing.T, res *apitest.Response) {
 	}
 }
 
-// isv is a test ISV: a DingTalk-style event receiver on a loopback port
-// that decrypts every pushed event. While down it answers 503.
+// isv is a test ISV: an event receiver on a loopback port written from
+// DingTalk's event page (dingtalk-docs/0372-esign-events.md): it parses
+// each body strictly as documented and answers 200, and checks the
+// gateway's signature headers. While down it answers 503.
 type isv struct {
 	t        *testing.T
 	URL      string
 	down     atomic.Bool
 	failures atomic.Int64
 	mu       sync.Mutex
-	events   []map[string]any
+	events   []pushed
 	raw      []string
 	notify   chan struct{}
 }
 
-func newISV(t *testing.T) *isv {
+// pushed is one event as the documented receiver saw it.
+type pushed struct {
+	Action, TaskID, Status string
+	FinishTime             int64
+	ID, Corp               string // from the X-Esigngw-* headers
+}
+
+// pageEvent is the body as DingTalk's page shows it, field for field.
+type pageEvent struct {
+	Action  string  `json:"action"`
+	TaskID  *string `json:"taskId"`
+	BizData *struct {
+		Status     string `json:"status"`
+		FinishTime *int64 `json:"finishTime"`
+	} `json:"bizData"`
+}
+
+// parseDocumented reads a pushed body exactly as the page documents it.
+func parseDocumented(body []byte) (pushed, error) {
+	var ev pageEvent
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&ev); err != nil {
+		return pushed{}, err
+	}
+	if ev.TaskID == nil || ev.BizData == nil {
+		return pushed{}, fmt.Errorf("taskId and bizData are documented fields: %s", body)
+	}
+	p := pushed{Action: ev.Action, TaskID: *ev.TaskID, Status: ev.BizData.Status}
+	if !documentedStatus(ev.Action, p.Status) {
+		return pushed{}, fmt.Errorf("action %q with status %q is not documented", ev.Action, p.Status)
+	}
+	// finishTime has a value only when the status is FINISH.
+	if (ev.BizData.FinishTime != nil) != (p.Status == "FINISH") {
+		return pushed{}, fmt.Errorf("finishTime set on %s/%s: %s", ev.Action, p.Status, body)
+	}
+	if ev.BizData.FinishTime != nil {
+		p.FinishTime = *ev.BizData.FinishTime
+	}
+	return p, nil
+}
+
+// documentedStatus holds a status to the page's table (docEvents).
+func documentedStatus(action, status string) bool {
+	for _, de := range docEvents {
+		for _, en := range de.Enums {
+			if de.Action != action || en.Field != "bizData.status" {
+				continue
+			}
+			for _, v := range en.Values {
+				if v.Value == status {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func newISV(t *testing.T) *isv { return newISVWith(t, false) }
+
+// newISVWith is newISV; with sealed, bodies arrive in DingTalk's event
+// crypto (an app with event_crypto) and are opened first.
+func newISVWith(t *testing.T, sealed bool) *isv {
 	c, err := dingtalk.NewEventCrypto(testEventToken, testEventAESKey, apitest.SuiteKey)
 	if err != nil {
 		t.Fatal(err)
 	}
 	r := &isv{t: t, notify: make(chan struct{}, 1)}
-	rcv := &dingtalk.EventReceiver{Crypto: c, OnEvent: func(plain []byte) {
-		var ev map[string]any
-		if err := json.Unmarshal(plain, &ev); err != nil {
-			t.Errorf("isv: event is not JSON: %q", plain)
-		}
-		r.mu.Lock()
-		r.events = append(r.events, ev)
-		r.raw = append(r.raw, string(plain))
-		r.mu.Unlock()
-		r.poke()
-	}}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		if r.down.Load() {
 			r.failures.Add(1)
@@ -104,7 +160,36 @@ func newISV(t *testing.T) *isv {
 			http.Error(w, "down", http.StatusServiceUnavailable)
 			return
 		}
-		rcv.ServeHTTP(w, req)
+		raw, _ := io.ReadAll(req.Body)
+		if err := dingtalk.VerifyEvent(testEventToken, req.Header, raw, time.Now(), 0); err != nil {
+			t.Errorf("isv: %v", err)
+		}
+		body := raw
+		if sealed {
+			var env struct {
+				Encrypt string `json:"encrypt"`
+			}
+			q := req.URL.Query()
+			if json.Unmarshal(raw, &env) != nil {
+				t.Errorf("isv: sealed body is not {\"encrypt\":…}: %s", raw)
+			}
+			if body, err = c.Decrypt(q.Get("msg_signature"), q.Get("timestamp"), q.Get("nonce"), env.Encrypt); err != nil {
+				t.Errorf("isv: decrypt: %v", err)
+			}
+		}
+		ev, err := parseDocumented(body)
+		if err != nil {
+			t.Errorf("isv: %v", err)
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		ev.ID, ev.Corp = req.Header.Get(dingtalk.HeaderEventID), req.Header.Get(dingtalk.HeaderEventCorp)
+		r.mu.Lock()
+		r.events = append(r.events, ev)
+		r.raw = append(r.raw, string(body))
+		r.mu.Unlock()
+		r.poke()
+		w.WriteHeader(http.StatusOK) // the page asks for a 200
 	}))
 	t.Cleanup(srv.Close)
 	r.URL = srv.URL + "/dingtalk/events?from=esign"
@@ -119,10 +204,19 @@ func (r *isv) poke() {
 }
 
 // Events returns a copy of what arrived so far.
-func (r *isv) Events() []map[string]any {
+func (r *isv) Events() []pushed {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return append([]map[string]any(nil), r.events...)
+	return append([]pushed(nil), r.events...)
+}
+
+// statuses are the events' actions and statuses, e.g. "SIGN/RUNNING".
+func statuses(evs []pushed) []string {
+	out := []string{}
+	for _, e := range evs {
+		out = append(out, e.Action+"/"+e.Status)
+	}
+	return out
 }
 
 // waitFor returns once cond holds, checking after every arrival or failed
@@ -145,7 +239,7 @@ func (r *isv) waitFor(what string, cond func() bool) {
 }
 
 // waitEvents waits for at least n events and returns them.
-func (r *isv) waitEvents(n int) []map[string]any {
+func (r *isv) waitEvents(n int) []pushed {
 	r.t.Helper()
 	r.waitFor(strconv.Itoa(n)+" events", func() bool { return len(r.Events()) >= n })
 	return r.Events()

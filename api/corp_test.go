@@ -143,6 +143,7 @@ func TestOrdersAndQuota(t *testing.T) {
 func TestCorpConsoleV1Header(t *testing.T) {
 	g := apitest.New(t, apitest.Options{})
 	tok := g.Token(apitest.CorpA)
+	g.VerifyCorp(tok, apitest.CorpA, "u1", "manage_org_resource")
 	v1 := g.Do("GET", "/v1.0/esign/corps/console", tok, nil)
 	v2 := g.Do("GET", "/v2.0/esign/corps/consoles", tok, nil)
 	data, _ := v1.JSON["data"].(map[string]any)

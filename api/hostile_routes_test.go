@@ -66,6 +66,7 @@ func targets(t testing.TB, g *apitest.Gateway, tokA, tokB, fileID, taskID string
 		"oauth2_1.0 GetSuiteAccessToken": {"suiteKey": apitest.SuiteKey, "suiteSecret": apitest.SuiteSecret, "suiteTicket": "t"},
 		"oauth2_1.0 GetAccessToken":      {"appKey": apitest.InternalKey, "appSecret": apitest.AppSecret},
 		"/admin/v1/tasks":                {"corpId": apitest.CorpA, "flowId": "nosuchflow"},
+		"/admin/v1/events/replay":        {"corpId": apitest.CorpA},
 	}
 	// The base bodies are keyed by action ("esign_2.0 CreateProcess");
 	// the routes come from the router, which registers the action table.

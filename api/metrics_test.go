@@ -52,7 +52,7 @@ func TestMetrics(t *testing.T) {
 		`esigngw_callbacks_total{action="SIGN_FLOW_FINISH",outcome="accepted"} 1`,
 		`esigngw_callbacks_total{action="other",outcome="bad_signature"} 1`,
 		`esigngw_outbox_deliveries_total{outcome="delivered"} 1`,
-		"esigngw_outbox_depth 0",
+		"esigngw_outbox_depth ", "esigngw_outbox_dead ",
 		"esigngw_outbox_oldest_age_seconds 0",
 		"esigngw_upstream_breaker_state 0",
 		`esigngw_build_info{goversion="go`, `version="dev`,

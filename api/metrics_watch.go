@@ -19,7 +19,8 @@ const outboxCacheTTL = time.Second
 var breakerStates = map[string]float64{"closed": 0, "half-open": 1, "open": 2}
 
 // Watch adds the gauges read from the services at scrape time:
-// esigngw_outbox_depth, esigngw_outbox_oldest_age_seconds and
+// esigngw_outbox_depth, esigngw_outbox_oldest_age_seconds,
+// esigngw_outbox_dead and
 // esigngw_upstream_breaker_state. Only the first call has an effect.
 func (m *Metrics) Watch(s Services) {
 	if m == nil || s.Outbox == nil || s.Admin == nil {
@@ -32,6 +33,8 @@ func (m *Metrics) Watch(s Services) {
 				func() float64 { return float64(ob.read().Depth) }),
 			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "esigngw_outbox_oldest_age_seconds", Help: "Age of the oldest event waiting in the outbox."},
 				func() float64 { return float64(ob.read().OldestAge) / 1000 }),
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "esigngw_outbox_dead", Help: "Events set aside as dead (no noticeUrl, or delivery gave up), waiting for a replay."},
+				func() float64 { return float64(ob.read().Dead) }),
 		)
 		m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "esigngw_upstream_breaker_state",
 			Help: "State of the e签宝 circuit breaker: 0 closed, 1 half-open, 2 open."},

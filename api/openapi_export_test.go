@@ -21,6 +21,6 @@ func DocumentedRouteKeys(callbackPath string) []string {
 type pathOnly string
 
 func (p pathOnly) Path() string { return string(p) }
-func (pathOnly) Handle(context.Context, http.Header, string, []byte) error {
-	return nil
+func (pathOnly) Handle(context.Context, http.Header, string, []byte) (string, error) {
+	return "", nil
 }

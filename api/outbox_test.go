@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -35,7 +36,7 @@ func TestCallbackLifecycle(t *testing.T) {
 			waitCallbacks(t, g)
 
 			type entry struct{ typ, who string }
-			want := []entry{{"1", "张三"}, {"3", "李四"}, {"4", "张三"}, {"4", "李四"}, {"7", ""}}
+			want := []entry{{"1", "张三"}, {"4", ""}, {"8", "李四"}, {"23", "张三"}, {"23", "李四"}, {"7", ""}}
 			for _, path := range []string{"/v2.0/esign/flowTasks/" + taskID, "/v1.0/esign/flows/detail?taskId=" + taskID} {
 				res := g.Do("GET", path, tok, nil)
 				body := res.JSON
@@ -74,25 +75,27 @@ func TestCallbackLifecycle(t *testing.T) {
 				}
 			}
 
-			// The ISV got every change, in order, decrypted, with its content.
+			// The ISV got, in order and as DingTalk documents them, the start,
+			// both signatures (RUNNING) and the end (FINISH with its time);
+			// the creation and the read have no documented event.
 			evs := rcv.waitEvents(4)
-			type pushed struct {
-				logType, who string
-				status       float64
+			rcv.waitFor("an empty outbox", func() bool { return outboxDepth(t, g) == 0 })
+			evs = rcv.Events()
+			if got := statuses(evs); !slices.Equal(got, []string{"SIGN/RUNNING", "SIGN/RUNNING", "SIGN/RUNNING", "SIGN/FINISH"}) {
+				t.Fatalf("events: got %v, want RUNNING ×3 then FINISH", got)
 			}
-			wantEv := []pushed{{"3", "李四", 1}, {"4", "张三", 1}, {"4", "李四", 1}, {"7", "", 2}}
-			ids := map[any]bool{}
-			for i, ev := range evs {
-				w := wantEv[i]
-				if ev["EventType"] != service.EventFlowUpdate || ev["CorpId"] != apitest.CorpA || ev["TaskId"] != taskID ||
-					ev["FlowId"] != flow || ev["LogType"] != w.logType || ev["OperatorAccountName"] != w.who ||
-					ev["FlowStatus"] != w.status || ev["OperateTime"].(float64) < 1e12 || ev["OperateDescription"] == "" {
-					t.Errorf("event %d: got %v, want logType %s by %q, flowStatus %v", i, ev, w.logType, w.who, w.status)
+			ids := map[string]bool{}
+			for _, ev := range evs {
+				if ev.TaskID != taskID || ev.Corp != apitest.CorpA {
+					t.Errorf("event %+v, want task %s of %s", ev, taskID, apitest.CorpA)
 				}
-				ids[ev["EventId"]] = true
+				ids[ev.ID] = true
 			}
-			if len(ids) != 4 || len(evs) != 4 {
-				t.Errorf("events: got %d with %d distinct ids, want 4", len(evs), len(ids))
+			if finish := evs[3].FinishTime; finish < 1e12 || finish > time.Now().UnixMilli() {
+				t.Errorf("finishTime %d, want the end's time in epoch ms", finish)
+			}
+			if len(ids) != 4 {
+				t.Errorf("event ids: got %d distinct, want 4", len(ids))
 			}
 		})
 	}
@@ -124,9 +127,9 @@ func TestPushRetriesUntilReceiverIsUp(t *testing.T) {
 				t.Fatalf("events while down: got %d, want 0", n)
 			}
 			rcv.down.Store(false)
-			evs := rcv.waitEvents(2)
-			if len(evs) != 2 || evs[0]["LogType"] != "4" || evs[1]["LogType"] != "6" || evs[1]["FlowStatus"] != float64(3) {
-				t.Errorf("events: got %v, want the signature then the revocation", evs)
+			rcv.waitEvents(3)
+			if got := statuses(rcv.Events()); !slices.Equal(got, []string{"SIGN/RUNNING", "SIGN/RUNNING", "SIGN/REVOKE"}) {
+				t.Errorf("events: got %v, want the start, the signature, then the revocation", got)
 			}
 			if got := <-pushes; got != "failed" {
 				t.Errorf("first push outcome: got %q, want failed", got)
@@ -153,8 +156,8 @@ func TestPushSurvivesRestart(t *testing.T) {
 				}
 			}
 			waitCallbacks(t, a)
-			if d := outboxDepth(t, a); d != 3 {
-				t.Fatalf("queued events before the crash: got %d, want 3", d)
+			if d := outboxDepth(t, a); d != 4 {
+				t.Fatalf("queued events before the crash: got %d, want 4", d)
 			}
 			a.Close()
 			if n := len(rcv.Events()); n != 0 {
@@ -162,10 +165,10 @@ func TestPushSurvivesRestart(t *testing.T) {
 			}
 
 			b := apitest.New(t, apitest.Options{Store: kind, BoltPath: a.BoltPath, RedisAddr: a.RedisAddr, Emulator: a.Emulator})
-			evs := rcv.waitEvents(3)
-			for i, want := range []string{"4", "4", "7"} {
-				if evs[i]["LogType"] != want || evs[i]["TaskId"] != taskID {
-					t.Errorf("event %d: got %v, want logType %s of %s", i, evs[i], want, taskID)
+			evs := rcv.waitEvents(4)
+			for i, want := range []string{"RUNNING", "RUNNING", "RUNNING", "FINISH"} {
+				if evs[i].Status != want || evs[i].TaskID != taskID {
+					t.Errorf("event %d: got %+v, want %s of %s", i, evs[i], want, taskID)
 				}
 			}
 			rcv.waitFor("an empty outbox", func() bool { return outboxDepth(t, b) == 0 })
@@ -191,25 +194,25 @@ func TestPushOncePerEventAcrossReplicas(t *testing.T) {
 		}
 	}
 	waitCallbacks(t, a)
-	rcv.waitEvents(flows * 3)
+	rcv.waitEvents(flows * 4)
 	rcv.waitFor("an empty outbox", func() bool { return outboxDepth(t, a) == 0 })
-	seen := map[any]int{}
-	perTask := map[any][]any{}
+	seen := map[string]int{}
+	perTask := map[string][]string{}
 	for _, ev := range rcv.Events() {
-		seen[ev["EventId"]]++
-		perTask[ev["TaskId"]] = append(perTask[ev["TaskId"]], ev["LogType"])
+		seen[ev.ID]++
+		perTask[ev.TaskID] = append(perTask[ev.TaskID], ev.Status)
 	}
 	for id, n := range seen {
 		if n != 1 {
 			t.Errorf("event %v delivered %d times, want 1", id, n)
 		}
 	}
-	if len(seen) != flows*3 {
-		t.Errorf("distinct events: got %d, want %d", len(seen), flows*3)
+	if len(seen) != flows*4 {
+		t.Errorf("distinct events: got %d, want %d", len(seen), flows*4)
 	}
 	for task, types := range perTask {
-		if fmt.Sprint(types) != "[4 4 7]" {
-			t.Errorf("task %v: events in order %v, want [4 4 7]", task, types)
+		if fmt.Sprint(types) != "[RUNNING RUNNING RUNNING FINISH]" {
+			t.Errorf("task %v: events in order %v, want [RUNNING RUNNING RUNNING FINISH]", task, types)
 		}
 	}
 	if _, err := a.Service.Outbox.Stats(context.Background()); err != nil {
@@ -250,7 +253,7 @@ func TestPushRefusesPrivateNoticeURL(t *testing.T) {
 	if n := len(rcv.Events()) + int(rcv.failures.Load()); n != 0 {
 		t.Errorf("the loopback receiver was reached %d times, want 0", n)
 	}
-	if d := outboxDepth(t, g); d != 1 {
-		t.Errorf("outbox depth: got %d, want 1 (kept for a later retry)", d)
+	if d := outboxDepth(t, g); d != 2 {
+		t.Errorf("outbox depth: got %d, want 2 (the start and the signature, kept for a later retry)", d)
 	}
 }

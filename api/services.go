@@ -93,12 +93,14 @@ type Orders interface {
 // Callbacks receives e签宝's callbacks.
 type Callbacks interface {
 	Path() string
-	Handle(ctx context.Context, h http.Header, rawQuery string, body []byte) error
+	Handle(ctx context.Context, h http.Header, rawQuery string, body []byte) (action string, err error)
 }
 
 // Outbox is the queue of events for ISVs.
 type Outbox interface {
 	Stats(ctx context.Context) (service.OutboxStats, error)
+	DeadList(ctx context.Context, r *service.DeadListRequest) (*service.DeadList, error)
+	ReplayRequested(ctx context.Context, r *service.ReplayRequest) (*service.ReplayResult, error)
 }
 
 // Admin is what operators use.

@@ -46,7 +46,10 @@ type route struct {
 	Title, Summary string
 	// Backing says what backs it: e签宝 endpoints or state the gateway owns.
 	Backing string
-	Access  access
+	// Calls are the e签宝 endpoints it may call ("METHOD /path" as e签宝's
+	// pages write them); none for state the gateway owns.
+	Calls  []string
+	Access access
 	// Apps are the app types whose tokens may call it (Access token), and
 	// Scope the permission DingTalk's page names for it.
 	Apps  []string
@@ -185,6 +188,8 @@ type Action struct {
 	Action, Version, Method, Path string
 	Apps                          []string
 	Scope                         string
+	// Calls are the e签宝 endpoints the action may call.
+	Calls []string
 }
 
 // Actions lists the action table's rows: the 42 e签宝 actions and the 3
@@ -192,7 +197,7 @@ type Action struct {
 func Actions() []Action {
 	var out []Action
 	for _, rt := range (&handlers{}).actions() {
-		out = append(out, Action{Action: rt.Action, Version: rt.Version, Method: rt.Method, Path: rt.Path, Apps: rt.Apps, Scope: rt.Scope})
+		out = append(out, Action{Action: rt.Action, Version: rt.Version, Method: rt.Method, Path: rt.Path, Apps: rt.Apps, Scope: rt.Scope, Calls: rt.Calls})
 	}
 	return out
 }

@@ -154,14 +154,14 @@ type SignPos struct {
 	NeedSignDate    bool      `json:"needSignDate" doc:"是否显示签署日期 / show the signing date"`
 	Page            string    `json:"page" doc:"页码 / page, e.g. \"1\""`
 	SignDate        *SignDate `json:"signDate" doc:"签署日期样式 / the signing date's format"`
-	SignRequirement string    `json:"signRequirement" doc:"签署要求 / what the party signs with: \"1\" 企业章 the corp's seal, \"2\" 个人签名 a personal signature"`
+	SignRequirement string    `json:"signRequirement" enum:"1,2" doc:"签署要求 / what this position is for: \"1\" 企业章 the corp's seal, \"2\" 经办人 the person's signature; 缺省时用于参与方的每种签署要求 / when empty, every requirement of the participant"`
 	X               *float64  `json:"x" doc:"X坐标 / x position"`
 	Y               *float64  `json:"y" doc:"Y坐标 / y position"`
 }
 
 // SignDate is the format of a signing date stamp.
 type SignDate struct {
-	Format string `json:"format" doc:"日期格式 / date format, e.g. yyyy-MM-dd"`
+	Format string `json:"format" enum:"yyyy/MM/dd|yyyy-MM-dd|yyyy年MM月dd日" doc:"日期格式 / date format"`
 }
 
 // StartFile is a document of a start page request.
@@ -173,7 +173,7 @@ type StartFile struct {
 // CreateFile is a document of CreateProcess.
 type CreateFile struct {
 	StartFile
-	FileType *int64 `json:"fileType" required:"true" doc:"文件类型 / file type (1 合同 contract)"`
+	FileType *int64 `json:"fileType" required:"true" enum:"1,2" doc:"文件类型 / file type: 1 合同文件 a contract to sign, 2 附件 an attachment to read (no sign fields, not billed as a contract)"`
 }
 
 // SourceInfo links a flow to where it came from in DingTalk; its URLs may
@@ -212,6 +212,7 @@ type CreateRequest struct {
 	SignEndTime     *int64              `json:"signEndTime" doc:"签署截止时间，毫秒时间戳 / signing deadline, Unix time in ms"`
 	SourceInfo      *SourceInfo         `json:"sourceInfo" doc:"来源；链接中的 procInstId/instanceId 把任务关联到钉钉审批实例（GetAttachsApproval）/ where the flow comes from; a procInstId or instanceId in the URLs links the task to a DingTalk approval instance (GetAttachsApproval)"`
 	TaskName        string              `json:"taskName" required:"true" doc:"任务名称 / task name"`
+	ThirdBizID      string              `json:"thirdBizId" doc:"三方业务ID，作为 e签宝 签署方的 thirdOrderNo 传递 / the ISV's business id, sent to e签宝 as each signer's thirdOrderNo"`
 }
 
 // SignNoticeRequest is esign_1.0 GetSignNoticeUrl.
@@ -222,7 +223,7 @@ type SignNoticeRequest struct {
 // ExecuteURLRequest is esign_2.0 GetExecuteUrl.
 type ExecuteURLRequest struct {
 	Account       string `json:"account" doc:"签署人的钉钉 userId 或外部账号；缺省为下一位待签署人 / the signer's userId or outside account; the next signer when empty"`
-	SignContainer *int64 `json:"signContainer" min:"0" max:"2" doc:"签署容器 / container: 0, 1 or 2"`
+	SignContainer *int64 `json:"signContainer" enum:"1,2" doc:"签署链接在哪个容器打开 / where the link opens: 1 钉钉 DingTalk (pcUrl, mobileUrl; default), 2 浏览器 a browser (longUrl, shortUrl; account required)"`
 	TaskID        string `json:"taskId" required:"true" doc:"任务ID / task id"`
 }
 

@@ -93,28 +93,48 @@ func (c *Client) Organization(ctx context.Context, orgID string) (*Organization,
 	return &o, nil
 }
 
-// PersonIdentity returns a person's real-name state.
-// GET /v3/persons/identity-info?psnId=
-func (c *Client) PersonIdentity(ctx context.Context, accountID string) (*IdentityInfo, error) {
+// PersonIdentity returns a person's real-name state and v3 psnId.
+// GET /v3/persons/identity-info (psnId > psnAccount > psnIDCardNum)
+func (c *Client) PersonIdentity(ctx context.Context, by PersonLookup) (*IdentityInfo, error) {
 	var data struct {
 		IdentityInfo
-		PsnInfo struct {
+		PsnInfo *struct {
 			PsnName string `json:"psnName"`
 		} `json:"psnInfo"`
 	}
-	q := url.Values{"psnId": {accountID}}
+	q := url.Values{}
+	switch {
+	case by.PsnID != "":
+		q.Set("psnId", by.PsnID)
+	case by.Account != "":
+		q.Set("psnAccount", by.Account)
+	default:
+		q.Set("psnIDCardNum", by.IDCardNum)
+		q.Set("psnIDCardType", by.IDCardType)
+	}
 	if err := c.do(ctx, "PersonIdentity", http.MethodGet, "/v3/persons/identity-info", q, nil, &data); err != nil {
 		return nil, err
 	}
-	data.IdentityInfo.PsnName = data.PsnInfo.PsnName
+	if data.PsnInfo != nil {
+		data.IdentityInfo.PsnName = data.PsnInfo.PsnName
+	}
 	return &data.IdentityInfo, nil
 }
 
-// OrgIdentity returns an organization's real-name state.
-// GET /v3/organizations/identity-info?orgId=
-func (c *Client) OrgIdentity(ctx context.Context, orgID string) (*IdentityInfo, error) {
+// OrgIdentity returns an organization's real-name state and v3 orgId.
+// GET /v3/organizations/identity-info (orgId > orgName > orgIDCardNum)
+func (c *Client) OrgIdentity(ctx context.Context, by OrgLookup) (*IdentityInfo, error) {
 	var info IdentityInfo
-	q := url.Values{"orgId": {orgID}}
+	q := url.Values{}
+	switch {
+	case by.OrgID != "":
+		q.Set("orgId", by.OrgID)
+	case by.Name != "":
+		q.Set("orgName", by.Name)
+	default:
+		q.Set("orgIDCardNum", by.IDCardNum)
+		q.Set("orgIDCardType", by.IDCardType)
+	}
 	if err := c.do(ctx, "OrgIdentity", http.MethodGet, "/v3/organizations/identity-info", q, nil, &info); err != nil {
 		return nil, err
 	}

@@ -30,12 +30,24 @@ const (
 	headerCallbackSignature = "X-Tsign-Open-SIGNATURE"
 )
 
+// CallbackRetrySpan covers e签宝's v1 callback retries (callbacks-v1-sign.md:
+// 10s,10s,30s,1m,3m,6m,10m,20m,30m,1h,2h,2h,2h,2h, about 9.7 h after the
+// first attempt as e签宝 counts it) with a margin.
+const CallbackRetrySpan = 12 * time.Hour
+
+// callbackSkew is how far ahead of our clock a timestamp may be.
+const callbackSkew = 15 * time.Minute
+
 // CallbackConfig is what VerifyCallback checks a callback against.
 type CallbackConfig struct {
 	AppID     string
 	AppSecret string
-	// Window is how far the callback's timestamp may be from Now, either
-	// way; zero means 15 minutes, e签宝's own window for API calls.
+	// Window is how old a callback's timestamp may be; zero means
+	// CallbackRetrySpan. e签宝 retries a v1 callback 14 times over about
+	// 9.7 hours and does not document re-signing a retry with a fresh
+	// timestamp, so a genuine late retry is old: replays are made harmless
+	// by idempotent application (a finished flow never moves back), not by
+	// a freshness window. A timestamp more than 15 minutes ahead is refused.
 	Window time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
@@ -68,9 +80,9 @@ func VerifyCallback(cfg CallbackConfig, h http.Header, rawQuery string, body []b
 		now = cfg.Now
 	}
 	if window <= 0 {
-		window = 15 * time.Minute
+		window = CallbackRetrySpan
 	}
-	if d := now().Sub(time.UnixMilli(ms)); d > window || d < -window {
+	if d := now().Sub(time.UnixMilli(ms)); d > window || d < -callbackSkew {
 		return ErrCallbackStale
 	}
 	want := callbackSignature(cfg.AppSecret, ts, rawQuery, body)

@@ -39,7 +39,10 @@ func TestVerifyCallbackVectors(t *testing.T) {
 		{"query added", testAppID, cbTimestamp, cbSigNoQuery, "tenant=t1", cbBody, sent, ErrCallbackSignature},
 		{"timestamp changed", testAppID, "1700000000001", cbSigNoQuery, "", cbBody, sent, ErrCallbackSignature},
 		{"wrong app id", "7438000002", cbTimestamp, cbSigNoQuery, "", cbBody, sent, ErrCallbackAppID},
-		{"stale", testAppID, cbTimestamp, cbSigNoQuery, "", cbBody, sent.Add(16 * time.Minute), ErrCallbackStale},
+		// e签宝's last v1 retry comes about 9.7 h after the first attempt,
+		// with the first attempt's timestamp: it must pass.
+		{"last retry 9h50m late is fine", testAppID, cbTimestamp, cbSigNoQuery, "", cbBody, sent.Add(9*time.Hour + 50*time.Minute), nil},
+		{"stale beyond the retry span", testAppID, cbTimestamp, cbSigNoQuery, "", cbBody, sent.Add(CallbackRetrySpan + time.Minute), ErrCallbackStale},
 		{"from the future", testAppID, cbTimestamp, cbSigNoQuery, "", cbBody, sent.Add(-16 * time.Minute), ErrCallbackStale},
 		{"timestamp not a number", testAppID, "yesterday", cbSigNoQuery, "", cbBody, sent, ErrCallbackStale},
 		{"missing signature", testAppID, cbTimestamp, "", "", cbBody, sent, ErrCallbackMissing},

@@ -17,8 +17,8 @@ func (c *Client) UploadURL(ctx context.Context, req *UploadURLRequest) (*UploadU
 	return &u, nil
 }
 
-// File returns an uploaded file's state; it is usable in a flow at status 2
-// or 5. GET /v1/files/{fileId}
+// File returns an uploaded file's details and download address. e签宝
+// says not to poll it: use FileStatus. GET /v1/files/{fileId}
 func (c *Client) File(ctx context.Context, fileID string) (*File, error) {
 	var f File
 	if err := c.do(ctx, "File", http.MethodGet, "/v1/files/"+url.PathEscape(fileID), nil, nil, &f); err != nil {
@@ -26,3 +26,18 @@ func (c *Client) File(ctx context.Context, fileID string) (*File, error) {
 	}
 	return &f, nil
 }
+
+// FileStatus returns a file's status (0–9; usable in a flow at 2 or 5),
+// the endpoint e签宝 names for polling. GET /v1/files/{fileId}/status
+func (c *Client) FileStatus(ctx context.Context, fileID string) (int, error) {
+	var data struct {
+		Status int `json:"status"`
+	}
+	if err := c.do(ctx, "FileStatus", http.MethodGet, "/v1/files/"+url.PathEscape(fileID)+"/status", nil, nil, &data); err != nil {
+		return 0, err
+	}
+	return data.Status, nil
+}
+
+// FileUsable reports whether a file status lets the file into a flow.
+func FileUsable(status int) bool { return status == 2 || status == 5 }

@@ -52,9 +52,9 @@ func TestMethodRoutes(t *testing.T) {
 		{"OrganizationByThirdID", func(c *Client) error { _, err := c.OrganizationByThirdID(ctx, "c1"); return err },
 			"GET /v1/organizations/getByThirdId?thirdPartyUserId=c1"},
 		{"Organization", func(c *Client) error { _, err := c.Organization(ctx, "o1"); return err }, "GET /v1/organizations/o1"},
-		{"PersonIdentity", func(c *Client) error { _, err := c.PersonIdentity(ctx, "a1"); return err },
+		{"PersonIdentity", func(c *Client) error { _, err := c.PersonIdentity(ctx, PersonLookup{PsnID: "a1"}); return err },
 			"GET /v3/persons/identity-info?psnId=a1"},
-		{"OrgIdentity", func(c *Client) error { _, err := c.OrgIdentity(ctx, "o1"); return err },
+		{"OrgIdentity", func(c *Client) error { _, err := c.OrgIdentity(ctx, OrgLookup{OrgID: "o1"}); return err },
 			"GET /v3/organizations/identity-info?orgId=o1"},
 		{"OrgConsoleURL", func(c *Client) error { _, err := c.OrgConsoleURL(ctx, "o1", "a1"); return err },
 			"POST /v3/organizations/org-console-url"},
@@ -110,7 +110,7 @@ func TestMethodData(t *testing.T) {
 	mux.HandleFunc("GET /v1/signflows/f1/signers", reply(`{"code":0,"data":{"signers":[{"signerAccountId":"a1","signStatus":2}]}}`, 200))
 	mux.HandleFunc("GET /v1/signflows/f1/documents", reply(`{"code":0,"data":{"docs":[{"fileId":"d1","fileName":"c.pdf","fileUrl":"u"}]}}`, 200))
 	mux.HandleFunc("POST /api/v2/signflows/createFlowOneStep", reply(`{"code":0,"data":{"flowId":"f9"}}`, 200))
-	mux.HandleFunc("GET /v3/persons/identity-info", reply(`{"code":0,"data":{"realnameStatus":1,"psnId":"p1","psnInfo":{"psnName":"张三"}}}`, 200))
+	mux.HandleFunc("GET /v3/persons/identity-info", reply(`{"code":0,"data":{"realnameStatus":1,"authorizeUserInfo":true,"psnId":"p1","psnInfo":{"psnName":"张三"}}}`, 200))
 	mux.HandleFunc("POST /v3/approval/approval-task-list", reply(`{"code":0,"data":{"total":1,"approvalFlowList":[{"approvalFlowId":"ap1","approvalFlowStatus":2}]}}`, 200))
 	mux.HandleFunc("POST /v3/organizations/org-console-url", reply(`{"code":0,"data":{"orgConsoleUrl":"https://x/c"}}`, 200))
 	ctx := t.Context()
@@ -121,12 +121,12 @@ func TestMethodData(t *testing.T) {
 	check(t, "Documents", docs, []Document{{FileID: "d1", FileName: "c.pdf", FileURL: "u"}}, err)
 	flowID, err := c.CreateFlowOneStep(ctx, &CreateFlowOneStepRequest{})
 	check(t, "CreateFlowOneStep", flowID, "f9", err)
-	info, err := c.PersonIdentity(ctx, "p1")
-	check(t, "PersonIdentity", info, &IdentityInfo{RealnameStatus: 1, PsnID: "p1", PsnName: "张三"}, err)
+	info, err := c.PersonIdentity(ctx, PersonLookup{PsnID: "p1"})
+	check(t, "PersonIdentity", info, &IdentityInfo{RealnameStatus: 1, AuthorizeUserInfo: true, PsnID: "p1", PsnName: "张三"}, err)
 	approvals, err := c.Approvals(ctx, &ApprovalListRequest{})
 	check(t, "Approvals", approvals, []ApprovalFlow{{ApprovalFlowID: "ap1", ApprovalFlowStatus: 2}}, err)
 	console, err := c.OrgConsoleURL(ctx, "o1", "a1")
-	check(t, "OrgConsoleURL", console, &ConsoleURL{URL: "https://x/c"}, err)
+	check(t, "OrgConsoleURL", console, "https://x/c", err)
 }
 
 func check(t *testing.T, name string, got, want any, err error) {
@@ -215,7 +215,7 @@ func TestRequestSignatureOnTheWire(t *testing.T) {
 	if _, err := c.ExecuteURL(ctx, "f1", "a1", "0", 0); err != nil {
 		t.Error(err)
 	}
-	if _, err := c.OrgIdentity(ctx, "某某科技 & Co"); err != nil {
+	if _, err := c.OrgIdentity(ctx, OrgLookup{Name: "某某科技 & Co"}); err != nil {
 		t.Error(err)
 	}
 	if _, err := c.CreatePerson(ctx, &CreatePersonRequest{ThirdPartyUserID: "u1", Name: "张三<&>"}); err != nil {

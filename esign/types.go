@@ -61,10 +61,11 @@ type Person struct {
 // CreateOrgRequest is POST /v1/organizations/createByThirdPartyUserId.
 type CreateOrgRequest struct {
 	ThirdPartyUserID string `json:"thirdPartyUserId"`
-	Creator          string `json:"creator,omitempty"`
-	Name             string `json:"name,omitempty"`
-	IDType           string `json:"idType,omitempty"`
-	IDNumber         string `json:"idNumber,omitempty"`
+	Creator          string `json:"creator"` // required: a v1 person accountId
+
+	Name     string `json:"name,omitempty"`
+	IDType   string `json:"idType,omitempty"`
+	IDNumber string `json:"idNumber,omitempty"`
 }
 
 // Organization is an e签宝 organization account.
@@ -78,12 +79,27 @@ type Organization struct {
 
 // IdentityInfo is the realname state from GET /v3/persons/identity-info or
 // /v3/organizations/identity-info (realnameStatus 1 = real-name verified).
+// PsnID and OrgID are v3 SaaS ids. PsnName is psnInfo.psnName, given only
+// when the person granted get_psn_identity_info (AuthorizeUserInfo).
 type IdentityInfo struct {
-	RealnameStatus int    `json:"realnameStatus"`
-	PsnID          string `json:"psnId,omitempty"`
-	OrgID          string `json:"orgId,omitempty"`
-	OrgName        string `json:"orgName,omitempty"`
-	PsnName        string `json:"-"` // from psnInfo.psnName
+	RealnameStatus    int    `json:"realnameStatus"`
+	AuthorizeUserInfo bool   `json:"authorizeUserInfo"`
+	PsnID             string `json:"psnId,omitempty"`
+	OrgID             string `json:"orgId,omitempty"`
+	OrgName           string `json:"orgName,omitempty"`
+	PsnName           string `json:"-"`
+}
+
+// PersonLookup says how identity-info finds a person: by v3 psnId, by
+// account (mobile or e-mail), or by id number and type; the first given wins.
+type PersonLookup struct {
+	PsnID, Account, IDCardNum, IDCardType string
+}
+
+// OrgLookup finds an organization: by v3 orgId, by name, or by id number
+// and type.
+type OrgLookup struct {
+	OrgID, Name, IDCardNum, IDCardType string
 }
 
 // OneStepDoc, OneStepFlowInfo, OneStepSigner... make up
@@ -96,11 +112,13 @@ type OneStepDoc struct {
 }
 
 // FlowConfigInfo is flowInfo.flowConfigInfo: callback URL, notices, redirect.
+// NoticeType nil leaves e签宝's default (1, SMS); a pointer to "" sends ""
+// and turns e签宝's notices off.
 type FlowConfigInfo struct {
-	NoticeDeveloperURL string `json:"noticeDeveloperUrl,omitempty"`
-	NoticeType         string `json:"noticeType,omitempty"`
-	RedirectURL        string `json:"redirectUrl,omitempty"`
-	SignPlatform       string `json:"signPlatform,omitempty"`
+	NoticeDeveloperURL string  `json:"noticeDeveloperUrl,omitempty"`
+	NoticeType         *string `json:"noticeType,omitempty"`
+	RedirectURL        string  `json:"redirectUrl,omitempty"`
+	SignPlatform       string  `json:"signPlatform,omitempty"`
 }
 
 // OneStepFlowInfo is the flow-wide part of a one-step flow.
@@ -121,13 +139,22 @@ type PosBean struct {
 	PosY    float64 `json:"posY,omitempty"`
 }
 
-// SignField is one place a signer signs.
+// SignDateBean is where and how the signing date is stamped ([SDK]: not
+// in the stored page; see esigntest's sources).
+type SignDateBean struct {
+	Format string `json:"format,omitempty"`
+}
+
+// SignField is one place a signer signs. SignDateBeanType 1 stamps the
+// date (0 never, 2 the signer chooses).
 type SignField struct {
-	FileID             string   `json:"fileId"`
-	AutoExecute        bool     `json:"autoExecute"`
-	ActorIndentityType int      `json:"actorIndentityType,omitempty"` // sic; 2 = organization
-	SignType           int      `json:"signType,omitempty"`           // 1 single page, 2 cross page
-	PosBean            *PosBean `json:"posBean,omitempty"`
+	FileID             string        `json:"fileId"`
+	AutoExecute        bool          `json:"autoExecute"`
+	ActorIndentityType int           `json:"actorIndentityType,omitempty"` // sic; 2 = organization
+	SignType           int           `json:"signType,omitempty"`           // 1 single page, 2 cross page
+	PosBean            *PosBean      `json:"posBean,omitempty"`
+	SignDateBeanType   int           `json:"signDateBeanType,omitempty"`
+	SignDateBean       *SignDateBean `json:"signDateBean,omitempty"`
 }
 
 // SignerAccount names who signs, and for which organization.
@@ -152,12 +179,20 @@ type Copier struct {
 	CopierIdentityAccountID   string `json:"copierIdentityAccountId,omitempty"`
 }
 
+// Attachment is a file to read, not to sign: no sign fields, not billed as
+// a contract.
+type Attachment struct {
+	FileID         string `json:"fileId"`
+	AttachmentName string `json:"attachmentName"`
+}
+
 // CreateFlowOneStepRequest is the body of POST /api/v2/signflows/createFlowOneStep.
 type CreateFlowOneStepRequest struct {
-	Docs     []OneStepDoc    `json:"docs"`
-	Copiers  []Copier        `json:"copiers,omitempty"`
-	FlowInfo OneStepFlowInfo `json:"flowInfo"`
-	Signers  []OneStepSigner `json:"signers"`
+	Docs        []OneStepDoc    `json:"docs"`
+	Attachments []Attachment    `json:"attachments,omitempty"`
+	Copiers     []Copier        `json:"copiers,omitempty"`
+	FlowInfo    OneStepFlowInfo `json:"flowInfo"`
+	Signers     []OneStepSigner `json:"signers"`
 }
 
 // UploadURLRequest is POST /v1/files/getUploadUrl.
@@ -220,14 +255,25 @@ type IdentityURL struct {
 	ShortLink string `json:"shortLink"`
 }
 
+// IdentityParty is organInfo / indivInfo of an identity detail: who was
+// verified, with the id number identity-info can find them by.
+type IdentityParty struct {
+	AccountID string `json:"accountId"`
+	Name      string `json:"name"`
+	CertNo    string `json:"certNo"`
+	CertType  string `json:"certType"`
+}
+
 // IdentityDetail is GET /v2/identity/auth/api/common/{flowId}/detail data.
 type IdentityDetail struct {
-	FlowID     string `json:"flowId"`
-	Status     string `json:"status"` // INIT, ING, SUCCESS, FAIL
-	ObjectType string `json:"objectType"`
-	StartTime  int64  `json:"startTime,omitempty"`
-	EndTime    int64  `json:"endTime,omitempty"`
-	FailReason string `json:"failReason,omitempty"`
+	OrganInfo  *IdentityParty `json:"organInfo,omitempty"`
+	IndivInfo  *IdentityParty `json:"indivInfo,omitempty"`
+	FlowID     string         `json:"flowId"`
+	Status     string         `json:"status"` // INIT, ING, SUCCESS, FAIL
+	ObjectType string         `json:"objectType"`
+	StartTime  int64          `json:"startTime,omitempty"`
+	EndTime    int64          `json:"endTime,omitempty"`
+	FailReason string         `json:"failReason,omitempty"`
 }
 
 // ApprovalFlow is one entry of POST /v3/approval/approval-task-list.
@@ -241,10 +287,12 @@ type ApprovalFlow struct {
 
 // ApprovalListRequest is POST /v3/approval/approval-task-list.
 type ApprovalListRequest struct {
-	PageNum   int    `json:"pageNum"`
-	PageSize  int    `json:"pageSize"`
-	OrgID     string `json:"orgId"`
-	QueryType int    `json:"queryType,omitempty"`
+	PageNum  int    `json:"pageNum"`
+	PageSize int    `json:"pageSize"`
+	OrgID    string `json:"orgId"` // v3
+	// OperatorPsnID (v3) is required with QueryType (1453000).
+	OperatorPsnID string `json:"operatorPsnId,omitempty"`
+	QueryType     int    `json:"queryType,omitempty"`
 }
 
 // Approver is one approver of an approval node.
@@ -257,6 +305,7 @@ type Approver struct {
 // ApprovalNode is one step of an approval.
 type ApprovalNode struct {
 	ApprovalNodeNum    int        `json:"approvalNodeNum"`
+	ApprovalNodeID     string     `json:"approvalNodeId"`
 	ApprovalNodeType   int        `json:"approvalNodeType"`
 	ApprovalNodeStatus int        `json:"approvalNodeStatus"`
 	Approvers          []Approver `json:"approvers"`
@@ -269,18 +318,4 @@ type ApprovalDetail struct {
 	OrgName            string         `json:"orgName"`
 	ApprovalFlowStatus int            `json:"approvalFlowStatus"`
 	ApprovalNodes      []ApprovalNode `json:"approvalNodes"`
-	// Not in the reference table but needed by DingTalk's shape; the
-	// emulator sends them and real e签宝 may omit them (then zero).
-	ApprovalName       string `json:"approvalName,omitempty"`
-	SponsorAccountName string `json:"sponsorAccountName,omitempty"`
-	SealImageURL       string `json:"sealImageUrl,omitempty"`
-	RefuseReason       string `json:"refuseReason,omitempty"`
-	CreateTime         int64  `json:"approvalFlowCreateTime,omitempty"`
-	EndTime            int64  `json:"approvalFlowEndTime,omitempty"`
-}
-
-// ConsoleURL is the org console address (see Client.OrgConsoleURL).
-type ConsoleURL struct {
-	URL      string `json:"url"`
-	ShortURL string `json:"shortUrl,omitempty"`
 }

@@ -2,6 +2,8 @@ package service
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"sync"
 	"time"
 
@@ -12,13 +14,30 @@ import (
 
 // Third-party ids under which the gateway creates e签宝 accounts: stable, so
 // creation is idempotent (e签宝 answers 53000000 for an existing one and the
-// client falls back to the lookup).
+// client falls back to the lookup). e签宝 keeps one thirdPartyUserId
+// namespace for persons and organizations together: the prefixes keep
+// the three kinds apart ("dt-corp:" organizations, "dt-user:" and
+// "dt-agent:" persons).
 func orgThirdID(corpID string) string          { return "dt-corp:" + corpID }
 func userThirdID(corpID, userID string) string { return "dt-user:" + corpID + ":" + userID }
+func agentThirdID(corpID string) string        { return "dt-agent:" + corpID }
 
-// ensureOrg returns the corp's e签宝 organization account, creating it on
-// first use.
-func (s *core) ensureOrg(ctx context.Context, corpID string) (string, error) {
+// Id spaces. store.User.AccountID and store.Corp.OrgID are v1 ids (from
+// createByThirdPartyUserId): the v1/v2 endpoints (flows, executeUrl,
+// identity pages) take them. store.User.PsnID, store.Corp.SaaSOrgID and
+// store.Corp.TransactorPsnID are v3 SaaS ids: the v3 endpoints (identity-
+// info by id, org console, approvals) take only these. A v3 id exists once
+// the person or organization verified its real name; the gateway learns it
+// when the identity flow ends (learnV3IDs): the identity detail names who
+// was verified, identity-info finds their v3 id by id number.
+
+// ensureOrg returns the corp's e签宝 organization account (v1 orgId),
+// creating it on first use. e签宝 requires a creator, a v1 person account
+// created first: creator when the action names one (the initiator, the
+// real-name agent), else a per-corp agent account. The name is the corp's
+// real name when known (e签宝 makes the template seal from it), else none:
+// never the corpId (README, decisions).
+func (s *core) ensureOrg(ctx context.Context, corpID, creator string) (string, error) {
 	corp, err := s.store.Corp(ctx, corpID)
 	if err != nil {
 		return "", storeError(err, nil)
@@ -26,7 +45,12 @@ func (s *core) ensureOrg(ctx context.Context, corpID string) (string, error) {
 	if corp.OrgID != "" {
 		return corp.OrgID, nil
 	}
-	orgID, err := s.esign.CreateOrganization(ctx, &esign.CreateOrgRequest{ThirdPartyUserID: orgThirdID(corpID), Name: corpID})
+	if creator == "" {
+		if creator, err = s.esign.CreatePerson(ctx, &esign.CreatePersonRequest{ThirdPartyUserID: agentThirdID(corpID)}); err != nil {
+			return "", s.upstreamError("create_person", err)
+		}
+	}
+	orgID, err := s.esign.CreateOrganization(ctx, &esign.CreateOrgRequest{ThirdPartyUserID: orgThirdID(corpID), Creator: creator, Name: corp.OrgName})
 	if err != nil {
 		return "", s.upstreamError("create_organization", err)
 	}
@@ -42,6 +66,12 @@ func (s *core) ensureOrg(ctx context.Context, corpID string) (string, error) {
 // ensureUser returns a corp user's e签宝 person account, creating it on first
 // use. name is used only when the account is created.
 func (s *core) ensureUser(ctx context.Context, corpID, userID, name string) (*store.User, error) {
+	return s.ensurePerson(ctx, corpID, userID, name, "")
+}
+
+// ensurePerson is ensureUser with the contact an outside person gave
+// (mobile or e-mail), which e签宝 uses for notices and identity-info.
+func (s *core) ensurePerson(ctx context.Context, corpID, userID, name, contact string) (*store.User, error) {
 	if !validID(userID) {
 		return nil, dingtalk.Field("userId")
 	}
@@ -55,12 +85,98 @@ func (s *core) ensureUser(ctx context.Context, corpID, userID, name string) (*st
 	// No name means none: e签宝 takes the account without one (the person's
 	// real name arrives with real-name verification), and a DingTalk userId
 	// is not a name to show as initiatorName or operatorAccountName.
-	acct, err := s.esign.CreatePerson(ctx, &esign.CreatePersonRequest{ThirdPartyUserID: userThirdID(corpID, userID), Name: name})
+	req := &esign.CreatePersonRequest{ThirdPartyUserID: userThirdID(corpID, userID), Name: name}
+	if strings.Contains(contact, "@") {
+		req.Email = contact
+	} else {
+		req.Mobile = contact
+	}
+	acct, err := s.esign.CreatePerson(ctx, req)
 	if err != nil {
 		return nil, s.upstreamError("create_person", err)
 	}
 	u, err = s.store.PutUser(ctx, &store.User{CorpID: corpID, UserID: userID, AccountID: acct, Name: name, CreatedAt: s.nowMs()})
 	return u, storeError(err, nil)
+}
+
+// learnV3IDs runs when a real-name task's identity flow succeeded: the
+// identity detail (GET /v2/identity/auth/api/common/{flowId}/detail) says
+// who was verified, identity-info finds their v3 id by id number (or the
+// organization's name), and the store keeps it. The first corp user to
+// verify becomes the corp's console transactor until an organization
+// verification names its agent (decision: e签宝 documents no way to list
+// an organization's members with console rights for a v1 integration).
+func (s *core) learnV3IDs(ctx context.Context, t *store.Task) error {
+	d, err := s.esign.IdentityDetail(ctx, t.FlowID)
+	if err != nil {
+		return s.upstreamError("identity_detail", err)
+	}
+	if d.Status != "SUCCESS" {
+		return nil
+	}
+	var psnID string
+	if p := d.IndivInfo; p != nil && p.CertNo != "" && t.UserID != "" {
+		info, err := s.esign.PersonIdentity(ctx, esign.PersonLookup{IDCardNum: p.CertNo, IDCardType: nonEmpty(p.CertType, "CRED_PSN_CH_IDCARD")})
+		if err != nil {
+			return s.upstreamError("person_identity", err)
+		}
+		psnID = info.PsnID
+		if err := s.store.SetUserPsnID(ctx, t.CorpID, t.UserID, psnID); err != nil {
+			return storeError(err, nil)
+		}
+	} else if t.UserID != "" {
+		if u, err := s.store.User(ctx, t.CorpID, t.UserID); err == nil {
+			psnID = u.PsnID
+		}
+	}
+	var org *esign.IdentityInfo
+	if o := d.OrganInfo; o != nil {
+		lookup := esign.OrgLookup{Name: o.Name}
+		if o.CertNo != "" {
+			lookup = esign.OrgLookup{IDCardNum: o.CertNo, IDCardType: nonEmpty(o.CertType, "CRED_ORG_USCC")}
+		}
+		if org, err = s.esign.OrgIdentity(ctx, lookup); err != nil {
+			return s.upstreamError("org_identity", err)
+		}
+	}
+	_, err = s.store.UpdateCorp(ctx, t.CorpID, func(c *store.Corp) error {
+		if org != nil {
+			c.SaaSOrgID, c.OrgName = org.OrgID, nonEmpty(org.OrgName, c.OrgName)
+			if psnID != "" {
+				c.TransactorPsnID = psnID // the agent who verified the organization
+			}
+		} else if psnID != "" && c.TransactorPsnID == "" {
+			c.TransactorPsnID = psnID
+		}
+		return nil
+	})
+	return storeError(err, nil)
+}
+
+// saasOrg returns the corp's v3 orgId and transactor psnId, or the
+// documented "not authorized" error when the organization has not verified
+// its real name (so has no v3 id) or no verified member is known.
+func (s *core) saasOrg(ctx context.Context, corpID string) (orgID, transactor string, err error) {
+	corp, err := s.store.Corp(ctx, corpID)
+	if err != nil {
+		return "", "", storeError(err, nil)
+	}
+	if corp.SaaSOrgID == "" {
+		return "", "", dingtalk.ErrNotAuthorized.Msg("企业未在e签宝完成实名认证，请先完成企业实名")
+	}
+	return corp.SaaSOrgID, corp.TransactorPsnID, nil
+}
+
+// grantError is the answer when e签宝 says the organization has not granted
+// this app a scope (1453001 用户:%s未授权:org_approval_info, and 1436116's
+// wording for the console): the documented DingTalk permission error, not
+// an e签宝 code in a 400.
+func (s *core) grantError(op string, err error) error {
+	var ae *esign.APIError
+	if errors.As(err, &ae) && (ae.Code == 1453001 || ae.Code == 1436116) {
+		return dingtalk.ErrNotAuthorized.Msg("企业未授予e签宝应用所需权限：%s", ae.Message).Wrap(err)
+	}
+	return s.upstreamError(op, err)
 }
 
 // nameCache remembers account names for a while: GetFlowDetail names the

@@ -21,7 +21,14 @@ var (
 
 // SealApprovals is ListSealApproval/ApprovalList: the seal approvals of the
 // task's flow from e签宝's approval API (POST /v3/approval/approval-task-list
-// for the corp's organization, then GET /v3/approval/{id}/detail).
+// for the corp's organization by its v3 orgId, then GET
+// /v3/approval/{id}/detail). Both need the organization's grant of
+// org_approval_info or manage_org_resource; without it the answer is
+// DingTalk's permission error. Each DingTalk field comes from where e签宝
+// gives it: startTime = approvalFlowCreateTime, endTime =
+// approvalFlowUpdateTime once the approval ended, nodes from the detail.
+// e签宝 gives no approval name, sponsor name, seal image or refusal reason:
+// those are empty (README, decisions).
 func (s *Flows) SealApprovals(ctx context.Context, taskID string) ([]dingtalk.Approval, error) {
 	t, err := s.task(ctx, taskID, flowKinds...)
 	if err != nil {
@@ -31,9 +38,13 @@ func (s *Flows) SealApprovals(ctx context.Context, taskID string) ([]dingtalk.Ap
 	if t.InitiatorOrgID == "" {
 		return out, nil
 	}
-	list, err := s.esign.Approvals(ctx, &esign.ApprovalListRequest{PageNum: 1, PageSize: 100, OrgID: t.InitiatorOrgID})
+	orgID, _, err := s.saasOrg(ctx, t.CorpID)
 	if err != nil {
-		return nil, s.upstreamError("approval_list", err)
+		return nil, err
+	}
+	list, err := s.esign.Approvals(ctx, &esign.ApprovalListRequest{PageNum: 1, PageSize: 100, OrgID: orgID})
+	if err != nil {
+		return nil, s.grantError("approval_list", err)
 	}
 	for _, a := range list {
 		if a.SignFlowID != t.FlowID {
@@ -41,11 +52,13 @@ func (s *Flows) SealApprovals(ctx context.Context, taskID string) ([]dingtalk.Ap
 		}
 		d, err := s.esign.Approval(ctx, a.ApprovalFlowID)
 		if err != nil {
-			return nil, s.upstreamError("approval_detail", err)
+			return nil, s.grantError("approval_detail", err)
 		}
-		ap := dingtalk.Approval{ApprovalName: d.ApprovalName, EndTime: d.EndTime, RefuseReason: d.RefuseReason,
-			SealIDImg: d.SealImageURL, SponsorAccountName: d.SponsorAccountName, StartTime: a.ApprovalFlowCreateTime,
+		ap := dingtalk.Approval{StartTime: a.ApprovalFlowCreateTime,
 			Status: statusName(approvalStatus, d.ApprovalFlowStatus), ApprovalNodes: []dingtalk.ApprovalNode{}}
+		if d.ApprovalFlowStatus != 1 {
+			ap.EndTime = a.ApprovalFlowUpdateTime
+		}
 		for _, n := range d.ApprovalNodes {
 			for _, who := range n.Approvers {
 				ap.ApprovalNodes = append(ap.ApprovalNodes, dingtalk.ApprovalNode{ApprovalTime: who.ApprovalOperateTime,

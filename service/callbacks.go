@@ -38,27 +38,10 @@ func (s *Callbacks) Path() string { return s.cfg.Callbacks.Path }
 // before it returns nil (the 2xx). A repeated callback changes nothing and
 // queues nothing. Unknown actions and flows are acknowledged and ignored;
 // an error means e签宝 should try again (store trouble) or gave a bad
-// request (4xx).
-func (s *Callbacks) Handle(ctx context.Context, h http.Header, rawQuery string, body []byte) error {
-	action, err := s.handle(ctx, h, rawQuery, body)
-	if obs := s.cfg.Callbacks.Observe; obs != nil {
-		obs(action, callbackOutcome(err))
-	}
-	return err
-}
-
-// callbackOutcome names how a callback ended, for metrics.
-func callbackOutcome(err error) string {
-	var de *dingtalk.Error
-	switch {
-	case err == nil:
-		return "accepted"
-	case errors.Is(err, dingtalk.ErrCallbackSignature):
-		return "refused"
-	case errors.As(err, &de) && de.Status < 500:
-		return "malformed"
-	}
-	return "failed"
+// request (4xx). action is the body's action once the signature holds
+// (for metrics).
+func (s *Callbacks) Handle(ctx context.Context, h http.Header, rawQuery string, body []byte) (action string, err error) {
+	return s.handle(ctx, h, rawQuery, body)
 }
 
 func (s *Callbacks) handle(ctx context.Context, h http.Header, rawQuery string, body []byte) (string, error) {
@@ -209,9 +192,14 @@ func (s *Callbacks) identityEnd(ctx context.Context, cb *callbackBody) error {
 	if !ok {
 		e.Description, status = "实名认证未通过", identityFailed
 	}
-	return s.record(ctx, t, change{entries: []store.LogEntry{e}, status: status, event: func(ev *PushEvent) {
-		ev.EventType, ev.UserID, ev.Success = EventRealnameUpdate, t.UserID, &ok
-	}})
+	if ok {
+		// The v3 ids exist now; an error makes e签宝 retry the callback.
+		if err := s.learnV3IDs(ctx, t); err != nil {
+			return err
+		}
+	}
+	// DingTalk's event page has no real-name event: nothing is pushed.
+	return s.record(ctx, t, change{entries: []store.LogEntry{e}, status: status})
 }
 
 // callbackTask finds the task behind a callback's flow. An unknown flow,

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 
 	"esign-gateway/dingtalk"
 	"esign-gateway/esign"
@@ -43,6 +44,10 @@ func (s *Corps) SetDeveloper(ctx context.Context, noticeURL, redirectURL string)
 		c.UpdatedAt = s.nowMs()
 		return nil
 	})
+	if err == nil && noticeURL != "" {
+		// Events that waited for a receiver go now, their backoff forgotten.
+		s.reviveCorp(ctx, caller(ctx).CorpID)
+	}
 	return err == nil, storeError(err, nil)
 }
 
@@ -89,10 +94,18 @@ func (s *Corps) Authorize(ctx context.Context, taskID string) (*ConsentPage, err
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.ensureOrg(ctx, t.CorpID); err != nil {
+	if _, err := s.ensureOrg(ctx, t.CorpID, ""); err != nil {
+		if errors.Is(err, dingtalk.ErrOrgRefused) {
+			// e签宝 refused the organization: the authorization failed.
+			if qerr := s.corpAuthEvent(ctx, t.CorpID, t.ID, false); qerr != nil {
+				return nil, qerr
+			}
+		}
 		return nil, err
 	}
+	already := false
 	_, err = s.store.UpdateCorp(ctx, t.CorpID, func(c *store.Corp) error {
+		already = c.Authorized
 		c.Authorized, c.Installed, c.AuthTime, c.UpdatedAt = true, true, s.nowMs(), s.nowMs()
 		return nil
 	})
@@ -100,6 +113,11 @@ func (s *Corps) Authorize(ctx context.Context, taskID string) (*ConsentPage, err
 		return nil, storeError(err, nil)
 	}
 	s.corpChanged(ctx, t.CorpID)
+	if !already { // a second consent changes nothing to report
+		if err := s.corpAuthEvent(ctx, t.CorpID, t.ID, true); err != nil {
+			return nil, err
+		}
+	}
 	if err := s.appendLog(ctx, t.ID, logEntry("consent", logArchived, "企业已授权e签宝", s.nowMs(), "")); err != nil {
 		return nil, err
 	}
@@ -156,21 +174,27 @@ func (s *Corps) Info(ctx context.Context) (name string, realName bool, err error
 	if err != nil {
 		return "", false, err
 	}
-	orgID, err := s.ensureOrg(ctx, corpID)
+	orgID, err := s.ensureOrg(ctx, corpID, "")
 	if err != nil {
 		return "", false, err
 	}
-	info, err := s.esign.OrgIdentity(ctx, orgID)
+	// Real-name state is a v3 fact: without a v3 orgId (learnt when the
+	// organization's verification ends) the organization is not verified.
+	corp, err := s.store.Corp(ctx, corpID)
 	if err != nil {
-		return "", false, s.upstreamError("org_identity", err)
+		return "", false, storeError(err, nil)
 	}
-	name = info.OrgName
-	if name == "" {
-		if name, err = s.orgName(ctx, orgID); err != nil {
-			return "", false, err
+	if corp.SaaSOrgID != "" {
+		info, err := s.esign.OrgIdentity(ctx, esign.OrgLookup{OrgID: corp.SaaSOrgID})
+		if err != nil {
+			return "", false, s.upstreamError("org_identity", err)
 		}
+		return nonEmpty(info.OrgName, corp.OrgName), info.RealnameStatus == 1, nil
 	}
-	return name, info.RealnameStatus == 1, nil
+	if name, err = s.orgName(ctx, orgID); err != nil {
+		return "", false, err
+	}
+	return name, false, nil
 }
 
 // Console is CorpConsole/GetCorpConsole: the e签宝 console address of the
@@ -180,15 +204,21 @@ func (s *Corps) Console(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	orgID, err := s.ensureOrg(ctx, corpID)
+	if _, err := s.ensureOrg(ctx, corpID, ""); err != nil {
+		return "", err
+	}
+	orgID, transactor, err := s.saasOrg(ctx, corpID)
 	if err != nil {
 		return "", err
 	}
-	c, err := s.esign.OrgConsoleURL(ctx, orgID, "")
-	if err != nil {
-		return "", s.upstreamError("org_console_url", err)
+	if transactor == "" {
+		return "", dingtalk.ErrNotAuthorized.Msg("企业尚无在e签宝实名的经办人，请先完成个人实名")
 	}
-	return c.URL, nil
+	u, err := s.esign.OrgConsoleURL(ctx, orgID, transactor)
+	if err != nil {
+		return "", s.grantError("org_console_url", err)
+	}
+	return u, nil
 }
 
 // RealnameURL is GetCorpRealnameUrl/CorpRealname: an e签宝 org identity flow
@@ -197,7 +227,7 @@ func (s *Corps) Console(ctx context.Context) (string, error) {
 func (s *Corps) RealnameURL(ctx context.Context, userID, redirectURL string) (*dingtalk.PageURLs, error) {
 	return s.identityFlow(ctx, store.KindCorpRealname, userID, redirectURL,
 		func(id, corpID string, u *store.User) (*esign.IdentityURL, error) {
-			orgID, err := s.ensureOrg(ctx, corpID)
+			orgID, err := s.ensureOrg(ctx, corpID, u.AccountID)
 			if err != nil {
 				return nil, err
 			}

@@ -23,9 +23,11 @@ const (
 // plan is a flow to create, from CreateProcess or a start page request.
 type plan struct {
 	title, initiator, redirectURL string
+	thirdBizID                    string
 	signEnd                       int64
 	source                        *dingtalk.SourceInfo
 	files                         []dingtalk.StartFile
+	attachments                   map[string]bool // fileIds of files[].fileType 2
 	signers                       []planSigner
 	ccs                           []dingtalk.Party
 }
@@ -45,12 +47,19 @@ type planSigner struct {
 // the task id. A crash after the task is stored and before the flow id is
 // recorded leaves a pending task that no client ever saw.
 func (s *Process) Create(ctx context.Context, req *dingtalk.CreateRequest) (*dingtalk.TaskID, error) {
-	p := &plan{title: req.TaskName, initiator: req.InitiatorUserID, redirectURL: req.RedirectURL, source: req.SourceInfo, ccs: req.Ccs}
+	p := &plan{title: req.TaskName, initiator: req.InitiatorUserID, redirectURL: req.RedirectURL, source: req.SourceInfo,
+		ccs: req.Ccs, thirdBizID: req.ThirdBizID, attachments: map[string]bool{}}
 	if req.SignEndTime != nil && *req.SignEndTime > 0 {
 		p.signEnd = *req.SignEndTime
 	}
 	for _, f := range req.Files {
 		p.files = append(p.files, f.StartFile)
+		if f.FileType != nil && *f.FileType == fileTypeAttachment {
+			p.attachments[f.FileID] = true
+		}
+	}
+	if len(p.attachments) == len(p.files) {
+		return nil, dingtalk.ErrInvalidParam.Msg("参数错误:files至少包含一个合同文件(fileType=1)")
 	}
 	for _, x := range req.Participants {
 		p.signers = append(p.signers, planSigner{Party: x.Party, requirements: x.SignRequirements, order: x.SignOrder, positions: x.SignPosList})
@@ -77,12 +86,15 @@ func (s *core) prepareFlow(ctx context.Context, p *plan, kind store.TaskKind, st
 		if err := s.ownFile(ctx, corpID, f.FileID); err != nil {
 			return nil, dingtalk.ErrInvalidParam.Msg("参数错误:files[%d].fileId不存在", i).Wrap(err)
 		}
+		if err := s.fileReady(ctx, i, f.FileID); err != nil {
+			return nil, err
+		}
 	}
-	orgID, err := s.ensureOrg(ctx, corpID)
+	initiator, err := s.ensureUser(ctx, corpID, p.initiator, p.initiatorName())
 	if err != nil {
 		return nil, err
 	}
-	initiator, err := s.ensureUser(ctx, corpID, p.initiator, p.initiatorName())
+	orgID, err := s.ensureOrg(ctx, corpID, initiator.AccountID)
 	if err != nil {
 		return nil, err
 	}
@@ -101,19 +113,30 @@ func (s *core) prepareFlow(ctx context.Context, p *plan, kind store.TaskKind, st
 		InitiatorOrgID: orgID, InstanceID: instanceOf(p.source), RedirectURL: p.redirectURL,
 		Participants: parts, CreatedAt: s.nowMs(), UpdatedAt: s.nowMs()}
 	for _, f := range p.files {
-		t.Files = append(t.Files, store.TaskFile{FileID: f.FileID, FileName: f.FileName})
+		tf := store.TaskFile{FileID: f.FileID, FileName: f.FileName, FileType: fileTypeContract}
+		if p.attachments[f.FileID] {
+			tf.FileType = fileTypeAttachment
+		}
+		t.Files = append(t.Files, tf)
 	}
 	if err := s.store.CreateTask(ctx, t); err != nil {
 		_ = s.store.ReleaseQuota(context.WithoutCancel(ctx), corpID, 1)
 		return nil, storeError(err, nil)
 	}
+	// e签宝's own SMS/e-mail notices are off (noticeType ""): signers are
+	// reached inside DingTalk and through the ISV's events (README, decisions).
+	noNotices := ""
 	one := &esign.CreateFlowOneStepRequest{
 		FlowInfo: esign.OneStepFlowInfo{BusinessScene: t.Title, AutoArchive: true, AutoInitiate: start,
 			InitiatorAccountID: initiator.AccountID, InitiatorAuthorizedAccountID: orgID, SignValidity: p.signEnd,
-			FlowConfigInfo: esign.FlowConfigInfo{NoticeDeveloperURL: s.CallbackURL(), RedirectURL: p.redirectURL}},
+			FlowConfigInfo: esign.FlowConfigInfo{NoticeDeveloperURL: s.CallbackURL(), RedirectURL: p.redirectURL, NoticeType: &noNotices}},
 		Signers: signers,
 	}
 	for _, f := range p.files {
+		if p.attachments[f.FileID] {
+			one.Attachments = append(one.Attachments, esign.Attachment{FileID: f.FileID, AttachmentName: f.FileName})
+			continue
+		}
 		one.Docs = append(one.Docs, esign.OneStepDoc{FileID: f.FileID, FileName: f.FileName})
 	}
 	for _, x := range parts {
@@ -151,9 +174,35 @@ func (s *core) prepareFlow(ctx context.Context, p *plan, kind store.TaskKind, st
 	return t, nil
 }
 
+// File types of CreateProcess's files[].fileType.
+const (
+	fileTypeContract   = 1
+	fileTypeAttachment = 2
+)
+
+// fileReady asks e签宝 once whether a file may go into a flow (status 2 or
+// 5, GET /v1/files/{fileId}/status, the endpoint e签宝 names for polling):
+// the gateway does not wait in a loop; a client that uploaded with
+// convert2Pdf retries CreateProcess once the conversion is done.
+func (s *core) fileReady(ctx context.Context, i int, fileID string) error {
+	st, err := s.esign.FileStatus(ctx, fileID)
+	if err != nil {
+		return s.upstreamError("file_status", err)
+	}
+	if !esign.FileUsable(st) {
+		return dingtalk.ErrInvalidParam.Msg("参数错误:files[%d]文件未就绪(e签宝文件状态%d，需为2或5)", i, st)
+	}
+	return nil
+}
+
 // flowSigners makes e签宝 signers and copiers from the plan's parties.
-// signRequirements "1" means the corp's seal (signing for the organization),
-// "2" a personal signature; both may be given ("1,2").
+// signRequirements "1" means the corp's seal (signing for the organization,
+// actorIndentityType 2), "2" a personal signature, "1,2" both: two e签宝
+// signers for the same person, one for the organization and one for
+// themselves. A signPosList entry goes to the requirement it names
+// (signRequirement "1" or "2"), or to every one when it names none.
+// Attachments get no sign fields. thirdBizId is every signer's
+// thirdOrderNo, which e签宝 echoes in its callbacks and signer list.
 func (s *core) flowSigners(ctx context.Context, corpID, orgID string, p *plan) ([]esign.OneStepSigner, []store.Participant, error) {
 	var signers []esign.OneStepSigner
 	var parts []store.Participant
@@ -162,21 +211,28 @@ func (s *core) flowSigners(ctx context.Context, corpID, orgID string, p *plan) (
 		if err != nil {
 			return nil, nil, err
 		}
-		org := strings.Contains(x.requirements, "1")
-		sg := esign.OneStepSigner{SignerAccount: esign.SignerAccount{SignerAccountID: u.AccountID}, ThirdOrderNo: x.UserID}
-		if x.order != nil {
-			sg.SignOrder = int(*x.order)
-		}
-		if org {
-			sg.SignerAccount.AuthorizedAccountID = orgID
-		}
-		for _, f := range p.files {
-			field := esign.SignField{FileID: f.FileID, SignType: 1, PosBean: &esign.PosBean{PosPage: "1", PosX: 200, PosY: 200}}
-			if org {
-				field.ActorIndentityType = 2
+		reqs := strings.Split(nonEmpty(x.requirements, "2"), ",")
+		for _, req := range reqs {
+			req = strings.TrimSpace(req)
+			sg := esign.OneStepSigner{SignerAccount: esign.SignerAccount{SignerAccountID: u.AccountID}, ThirdOrderNo: p.thirdBizID}
+			if x.order != nil {
+				sg.SignOrder = int(*x.order)
 			}
-			for _, pos := range x.positions {
-				if pos.FileID == f.FileID {
+			if req == "1" {
+				sg.SignerAccount.AuthorizedAccountID = orgID
+			}
+			for _, f := range p.files {
+				if p.attachments[f.FileID] {
+					continue
+				}
+				field := esign.SignField{FileID: f.FileID, SignType: 1, PosBean: &esign.PosBean{PosPage: "1", PosX: 200, PosY: 200}}
+				if req == "1" {
+					field.ActorIndentityType = 2
+				}
+				for _, pos := range x.positions {
+					if pos.FileID != f.FileID || (pos.SignRequirement != "" && pos.SignRequirement != req) {
+						continue
+					}
 					field.PosBean = &esign.PosBean{PosPage: nonEmpty(pos.Page, "1")}
 					if pos.X != nil {
 						field.PosBean.PosX = *pos.X
@@ -187,11 +243,18 @@ func (s *core) flowSigners(ctx context.Context, corpID, orgID string, p *plan) (
 					if pos.IsCrossPage {
 						field.SignType = 2
 					}
+					if pos.NeedSignDate {
+						field.SignDateBeanType = 1
+						field.SignDateBean = &esign.SignDateBean{Format: "yyyy-MM-dd"}
+						if pos.SignDate != nil && pos.SignDate.Format != "" {
+							field.SignDateBean.Format = pos.SignDate.Format
+						}
+					}
 				}
+				sg.Signfields = append(sg.Signfields, field)
 			}
-			sg.Signfields = append(sg.Signfields, field)
+			signers = append(signers, sg)
 		}
-		signers = append(signers, sg)
 		parts = append(parts, store.Participant{UserID: x.UserID, AccountID: u.AccountID, Name: u.Name, OrgName: x.OrgName, Role: "signer"})
 	}
 	for _, x := range p.ccs {
@@ -235,7 +298,7 @@ func (s *core) partyAccount(ctx context.Context, corpID string, p dingtalk.Party
 	if p.UserID != "" {
 		return s.ensureUser(ctx, corpID, p.UserID, p.AccountName)
 	}
-	return s.ensureUser(ctx, corpID, "acct_"+sanitize(p.Account), p.AccountName)
+	return s.ensurePerson(ctx, corpID, "acct_"+sanitize(p.Account), p.AccountName, p.Account)
 }
 
 // sanitize keeps an outside account usable as part of an id.

@@ -55,12 +55,9 @@ type CallbackConfig struct {
 	// AppID and Secret are the e签宝 app whose callbacks are accepted
 	// (X-Tsign-Open-App-Id and the HMAC key).
 	AppID, Secret string
-	// Window is how far a callback's timestamp may be from now; 0 means
-	// 15m.
+	// Window is how old a callback's timestamp may be; 0 means
+	// esign.CallbackRetrySpan (e签宝 retries for about 9.7 h).
 	Window time.Duration
-	// Observe, if set, is told the action and outcome of every callback
-	// (metrics): accepted, refused (signature), malformed or failed.
-	Observe func(action, outcome string)
 }
 
 // OutboxConfig configures the delivery of events to ISVs.
@@ -72,8 +69,11 @@ type OutboxConfig struct {
 	// for another replica or a later start).
 	Disabled bool
 	// OnPush, if set, is told the outcome of every delivery attempt
-	// ("delivered", "failed", "no_notice_url", "no_event_keys").
+	// ("delivered", "failed", "no_notice_url", "gave_up").
 	OnPush func(outcome string)
+	// MaxAttempts is how often an event is tried before it is moved aside
+	// as dead; 0 means DefaultMaxAttempts.
+	MaxAttempts int
 }
 
 // DefaultCacheTTL is how long the read caches keep an answer unless
@@ -125,13 +125,16 @@ func New(cfg Config, st Store, ec *esign.Client, tokens *dingtalk.Tokens) (*Serv
 		cfg.Tokens.RevocationStale = 30 * time.Second
 	}
 	if cfg.Callbacks.Window <= 0 {
-		cfg.Callbacks.Window = 15 * time.Minute
+		cfg.Callbacks.Window = esign.CallbackRetrySpan
 	}
 	switch {
 	case cfg.Cache.TTL == 0:
 		cfg.Cache.TTL = DefaultCacheTTL
 	case cfg.Cache.TTL < 0:
 		cfg.Cache.TTL = 0 // off
+	}
+	if cfg.Outbox.MaxAttempts <= 0 {
+		cfg.Outbox.MaxAttempts = DefaultMaxAttempts
 	}
 	if cfg.Outbox.Poll <= 0 {
 		cfg.Outbox.Poll = 500 * time.Millisecond

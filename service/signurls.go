@@ -13,16 +13,28 @@ import (
 // the request names (account: their DingTalk userId or account), or of the
 // next signer still to sign (GET /v1/signflows/{flowId}/executeUrl). Anyone
 // who is not a signer of the flow gets a clear error.
+//
+// signContainer (DingTalk's page): 1, the default, answers the addresses
+// for DingTalk's container (pcUrl, mobileUrl) and takes account as a
+// choice; 2 answers the browser addresses (longUrl, shortUrl) and then
+// account is required.
 func (s *Flows) ExecuteURL(ctx context.Context, req *dingtalk.ExecuteURLRequest) (*dingtalk.SignURLs, error) {
+	browser := req.SignContainer != nil && *req.SignContainer == 2
+	if browser && req.Account == "" {
+		return nil, dingtalk.Field("account")
+	}
 	u, err := s.signURL(ctx, req.TaskID, req.Account)
 	if err != nil {
 		return nil, err
+	}
+	if browser {
+		return &dingtalk.SignURLs{LongURL: u.URL, ShortURL: u.ShortURL}, nil
 	}
 	mobile := u.ShortURL
 	if mobile == "" {
 		mobile = u.URL
 	}
-	return &dingtalk.SignURLs{LongURL: u.URL, ShortURL: u.ShortURL, PCURL: u.URL, MobileURL: mobile}, nil
+	return &dingtalk.SignURLs{PCURL: u.URL, MobileURL: mobile}, nil
 }
 
 // SignNoticeURL is esign_1.0 GetSignNoticeUrl: the next signer's page.

@@ -31,6 +31,7 @@ type corpStore interface {
 	SubscribeCorpChanges(ctx context.Context, fn func(id string)) error
 	User(ctx context.Context, corpID, userID string) (*store.User, error)
 	PutUser(ctx context.Context, u *store.User) (*store.User, error)
+	SetUserPsnID(ctx context.Context, corpID, userID, psnID string) error
 	PutFile(ctx context.Context, f *store.File) error
 	File(ctx context.Context, id string) (*store.File, error)
 }
@@ -49,6 +50,10 @@ type outboxStore interface {
 	Claim(ctx context.Context, now time.Time, lease time.Duration, max int) ([]*store.Event, error)
 	Ack(ctx context.Context, e *store.Event) error
 	Retry(ctx context.Context, e *store.Event, next time.Time, lastErr string) error
+	Defer(ctx context.Context, e *store.Event, next time.Time) error
+	Bury(ctx context.Context, e *store.Event, reason string, now time.Time) error
+	DeadEvents(ctx context.Context, n int) ([]*store.Event, error)
+	Revive(ctx context.Context, sel store.Revival, now time.Time) (int, error)
 	OutboxStats(ctx context.Context, now time.Time) (store.OutboxStats, error)
 }
 

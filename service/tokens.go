@@ -33,10 +33,13 @@ type App struct {
 	CorpID string   `mapstructure:"corp_id"` // internal apps: their own corp
 	Corps  []string `mapstructure:"corps"`   // isv_enterprise: corps already authorized; empty means any corp may get a token
 	Scopes []string `mapstructure:"scopes"`
-	// EventToken and EventAESKey sign and encrypt the events pushed to the
-	// app's noticeUrl (DingTalk's event-subscription crypto).
+	// EventToken keys the X-Esigngw-Signature of the events pushed to the
+	// app's noticeUrl. With EventCrypto the body is also sealed with
+	// DingTalk's event-subscription crypto (EventToken and EventAESKey)
+	// instead of the documented plain JSON.
 	EventToken  string `mapstructure:"event_token"`
 	EventAESKey string `mapstructure:"event_aes_key"`
+	EventCrypto bool   `mapstructure:"event_crypto"`
 }
 
 // apps are the configured apps by key.
@@ -53,6 +56,11 @@ func newApps(list []App) (apps, error) {
 		}
 		if a.Key == "" || a.Secret == "" {
 			return nil, errors.New("service: every app needs a key and a secret")
+		}
+		if a.EventCrypto {
+			if _, err := dingtalk.NewEventCrypto(a.EventToken, a.EventAESKey, a.Key); err != nil {
+				return nil, errors.New("service: app " + a.Key + ": event_crypto needs a valid event_token and event_aes_key")
+			}
 		}
 		m[a.Key] = a
 	}

@@ -36,8 +36,6 @@ type change struct {
 	entries []store.LogEntry
 	// status is the task's status after the change; keepStatus leaves it.
 	status int
-	// event, if set, adjusts the events queued for the ISV.
-	event func(*PushEvent)
 }
 
 // apply makes a change durable. It is the one transition of a task's
@@ -65,17 +63,13 @@ func (s *core) apply(ctx context.Context, t *store.Task, logs []store.LogEntry, 
 		have[l.Key] = true
 	}
 	move := ch.status != keepStatus && !t.Finished && t.Status != ch.status
-	after := t.Status
-	if move {
-		after = ch.status
-	}
 	added := false
 	for _, e := range ch.entries {
 		if have[e.Key] {
 			continue
 		}
 		have[e.Key] = true
-		if err := s.queueEvent(ctx, t, e, after, ch.event); err != nil {
+		if err := s.queueEvent(ctx, t, e); err != nil {
 			return nil, err
 		}
 		if _, err := s.store.AppendLog(ctx, t.ID, e); err != nil {

@@ -27,17 +27,23 @@ func (s *Users) Info(ctx context.Context, userID string) (name string, realName 
 	if err != nil {
 		return "", false, err
 	}
-	info, err := s.esign.PersonIdentity(ctx, u.AccountID)
-	if err != nil {
-		return "", false, s.upstreamError("person_identity", err)
+	// Real-name state is a v3 fact: no v3 psnId yet means not verified
+	// through the gateway; with one, identity-info says.
+	realName = false
+	if u.PsnID != "" {
+		info, ierr := s.esign.PersonIdentity(ctx, esign.PersonLookup{PsnID: u.PsnID})
+		err = ierr
+		if err != nil {
+			return "", false, s.upstreamError("person_identity", err)
+		}
+		name, realName = info.PsnName, info.RealnameStatus == 1
 	}
-	name = info.PsnName
 	if name == "" {
 		if name, err = s.personName(ctx, u.AccountID); err != nil {
 			return "", false, err
 		}
 	}
-	return name, info.RealnameStatus == 1, nil
+	return name, realName, nil
 }
 
 // RealnameURL is GetUserRealnameUrl/UsersRealname: an e签宝 person identity

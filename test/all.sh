@@ -40,6 +40,9 @@ fi
 echo "== go test -race"
 go test -race -count=1 -timeout 15m ./...
 
+echo "== esign-gateway check against the strict e签宝 emulator (the table an ISV gets from its sandbox)"
+go test -count=1 -run 'TestCheckAgainstTheEmulator$' -v ./api/gateway | sed -n 's/^        //; /^e签宝 account/,/^[0-9]* actions:/p'
+
 if [ -f test/sdk/run.sh ]; then
   echo "== DingTalk SDK conformance (@alicloud/dingtalk@2.2.27)"
   bash test/sdk/run.sh

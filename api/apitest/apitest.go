@@ -349,3 +349,38 @@ func (g *Gateway) Participant(taskID, userID string) string {
 	g.T.Fatalf("no participant %s", userID)
 	return ""
 }
+
+// VerifyCorp takes userID, then corp, through e签宝's real-name the way a
+// customer does (UsersRealname, then CorpRealname with userID as agent, each
+// identity flow completed and its callback delivered), so the gateway learns
+// their v3 ids and userID becomes the corp's console transactor; then the
+// organization grants the ISV's app scopes (e签宝's authorization).
+func (g *Gateway) VerifyCorp(token, corpID, userID string, scopes ...string) {
+	g.T.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	for _, action := range []string{"UsersRealname", "CorpRealname"} {
+		res := g.Call(action, "esign_2.0", token, map[string]any{"userId": userID})
+		if res.Status != 200 {
+			g.T.Fatalf("%s: %d %s", action, res.Status, res.Raw)
+		}
+		if err := g.Emulator.CompleteIdentity(g.FlowID(res.JSON["taskId"].(string)), true); err != nil {
+			g.T.Fatal(err)
+		}
+		if err := g.Emulator.WaitCallbacks(ctx); err != nil {
+			g.T.Fatalf("emulator callbacks: %v", err)
+		}
+	}
+	corp, err := g.Store.Corp(ctx, corpID)
+	if err != nil {
+		g.T.Fatal(err)
+	}
+	if corp.SaaSOrgID == "" || corp.TransactorPsnID == "" {
+		g.T.Fatalf("corp %s after real-name: v3 orgId %q, transactor %q", corpID, corp.SaaSOrgID, corp.TransactorPsnID)
+	}
+	if len(scopes) > 0 {
+		if err := g.Emulator.Grant(corp.SaaSOrgID, scopes...); err != nil {
+			g.T.Fatal(err)
+		}
+	}
+}

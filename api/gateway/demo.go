@@ -29,11 +29,11 @@ const (
 	demoSuiteSecret    = "demo-suite-secret"
 	demoInternalKey    = "demo-internal-key"
 	demoInternalSecret = "demo-internal-secret"
-	demoCorp        = "ding-demo-corp"
-	demoCorp2       = "ding-demo-corp-2"
-	demoAdminToken  = "demo-admin-token"
-	demoEsignAppID  = "7438000000demo"
-	demoEsignSecret = "demo-esign-app-secret-0123456789"
+	demoCorp           = "ding-demo-corp"
+	demoCorp2          = "ding-demo-corp-2"
+	demoAdminToken     = "demo-admin-token"
+	demoEsignAppID     = "7438000000demo"
+	demoEsignSecret    = "demo-esign-app-secret-0123456789"
 )
 
 // Demo runs the gateway on an embedded store in a temp dir, with the e签宝
@@ -73,16 +73,12 @@ func Demo(ctx context.Context, cfg Config, addr, esignAddr string, out io.Writer
 		Corps: []string{demoCorp, demoCorp2}, EventToken: eventToken, EventAESKey: eventAESKey},
 		{Key: demoInternalKey, Secret: demoInternalSecret, Type: service.AppInternal, CorpID: demoCorp, Corps: []string{demoCorp}}}
 	// A demo ISV: the noticeUrl of the demo corp, printing every event it
-	// decrypts.
-	crypto, err := dingtalk.NewEventCrypto(eventToken, eventAESKey, demoSuiteKey)
-	if err != nil {
-		return err
-	}
+	// receives (DingTalk's documented plain JSON) once its signature holds.
 	isvLn, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
 	}
-	isv := &http.Server{ReadHeaderTimeout: 5 * time.Second, Handler: &dingtalk.EventReceiver{Crypto: crypto,
+	isv := &http.Server{ReadHeaderTimeout: 5 * time.Second, Handler: &dingtalk.EventReceiver{Token: eventToken,
 		OnEvent: func(plain []byte) { fmt.Fprintf(out, "ISV received event: %s\n", plain) }}}
 	go isv.Serve(isvLn)
 	defer isv.Close()
@@ -247,8 +243,10 @@ Try:
 Sign the flow in progress (it moves from 1 签署中 to 2 完成; its logs fill in):
   curl -s -X POST %[1]s %[2]s %[3]s \
     -d '{"taskId":"%[4]s"}'      # open pcUrl in a browser and press 签署, once per signer
-  e签宝 calls back %[5]s; every change is pushed, encrypted, to %[6]s's noticeUrl,
-  the demo ISV at %[7]s (event_token %[8]s, event_aes_key %[9]s),
-  which prints each decrypted event as "ISV received event: {...}".
+  e签宝 calls back %[5]s; every change is pushed to %[6]s's noticeUrl as DingTalk
+  documents it ({"action":"SIGN","taskId":…,"bizData":{"status":"RUNNING|FINISH|…"}}),
+  signed in X-Esigngw-Signature with event_token %[8]s (event_aes_key %[9]s only
+  for apps with event_crypto), to the demo ISV at %[7]s, which prints each event
+  as "ISV received event: {...}".
 `, url("GetExecuteUrl", "esign_2.0"), auth, json, seed.doing, base+service.DefaultCallbackPath, demoCorp, noticeURL, eventToken, eventAESKey)
 }

@@ -190,7 +190,7 @@ func New(ctx context.Context, cfg Config) (*Gateway, error) {
 	scfg := service.Config{PublicURL: publicURL, Apps: cfg.Dingtalk.Apps, InitialQuota: cfg.Dingtalk.InitialQuota,
 		AllowPrivateURLs: cfg.Dingtalk.AllowPrivateURLs, Log: log,
 		Tokens:    service.TokenConfig{RevocationStale: cfg.Dingtalk.RevocationStale},
-		Callbacks: service.CallbackConfig{Path: cfg.Esign.CallbackPath, AppID: cfg.Esign.AppID, Secret: cfg.Esign.AppSecret, Window: cfg.Esign.CallbackWindow, Observe: metrics.Callback},
+		Callbacks: service.CallbackConfig{Path: cfg.Esign.CallbackPath, AppID: cfg.Esign.AppID, Secret: cfg.Esign.AppSecret, Window: cfg.Esign.CallbackWindow},
 		Outbox:    service.OutboxConfig{OnPush: metrics.OutboxDelivery},
 		Cache:     service.CacheConfig{TTL: cfg.Cache.TTL}}
 	if cfg.Hooks.Service != nil {

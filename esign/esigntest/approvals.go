@@ -1,10 +1,6 @@
 package esigntest
 
 import (
-	"bytes"
-	"image"
-	"image/color"
-	"image/png"
 	"net/http"
 	"time"
 )
@@ -17,19 +13,20 @@ const (
 	approvalMax      = 5
 )
 
-var errNoApproval = paramErr("审批流程不存在")
+var errNoApproval = bizErr(1453002, "审批流程不存在或非当前appid下的审批流程")
 
 func (s *Server) approvalRoutes() {
 	s.handle("POST /v3/approval/approval-task-list", s.approvalList)
 	s.handle("GET /v3/approval/{approvalFlowId}/detail", s.approvalDetail)
-	s.open.HandleFunc("GET /oss/seal/{orgId}", s.sealImage)
 }
 
 func (s *Server) approvalList(r *http.Request) (any, error) {
 	var req struct {
-		PageNum  int    `json:"pageNum"`
-		PageSize int    `json:"pageSize"`
-		OrgID    string `json:"orgId"`
+		PageNum       int    `json:"pageNum"`
+		PageSize      int    `json:"pageSize"`
+		OrgID         string `json:"orgId"`
+		OperatorPsnID string `json:"operatorPsnId"`
+		QueryType     int    `json:"queryType"`
 	}
 	if err := decodeBody(r, &req); err != nil {
 		return nil, err
@@ -41,15 +38,26 @@ func (s *Server) approvalList(r *http.Request) (any, error) {
 		return nil, paramErr("pageSize取值范围1-100")
 	case req.OrgID == "":
 		return nil, paramErr("orgId不能为空")
+	case req.QueryType != 0 && req.OperatorPsnID == "":
+		return nil, bizErr(1453000, "参数错误：指定查询方式queryType时必须传入审批操作人operatorPsnId")
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.st.orgs[req.OrgID] == nil {
-		return nil, errAccountGone
+	o, err := s.v3OrgLocked(req.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.approvalGrantLocked(o); err != nil {
+		return nil, err
+	}
+	if req.OperatorPsnID != "" {
+		if _, err := s.v3PersonLocked(req.OperatorPsnID); err != nil {
+			return nil, err
+		}
 	}
 	var mine []*approval
 	for _, id := range s.st.apprOrder {
-		if a := s.st.approvals[id]; a.OrgID == req.OrgID {
+		if a := s.st.approvals[id]; a.OrgID == o.ID {
 			mine = append(mine, a)
 		}
 	}
@@ -63,6 +71,17 @@ func (s *Server) approvalList(r *http.Request) (any, error) {
 	return map[string]any{"total": len(mine), "approvalFlowList": list}, nil
 }
 
+// approvalGrantLocked: the sealing organization must have granted
+// org_approval_info or manage_org_resource (v3-approval-*.md, 1453001).
+func (s *Server) approvalGrantLocked(o *org) error {
+	if !hasScope(o.Scopes, ScopeOrgApprovalInfo, ScopeManageOrgResource) {
+		return bizErr(1453001, "用户:"+o.V3ID+"未授权:"+ScopeOrgApprovalInfo)
+	}
+	return nil
+}
+
+// approvalDetail answers exactly the fields v3-approval-detail.md lists:
+// no name, sponsor, seal image, refusal reason or end time.
 func (s *Server) approvalDetail(r *http.Request) (any, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -71,31 +90,25 @@ func (s *Server) approvalDetail(r *http.Request) (any, error) {
 		return nil, errNoApproval
 	}
 	o := s.st.orgs[a.OrgID]
+	if err := s.approvalGrantLocked(o); err != nil {
+		return nil, err
+	}
 	approver := s.st.persons[o.Creator]
-	if approver == nil {
+	if approver == nil || approver.V3ID == "" {
 		approver = s.st.persons[a.Sponsor]
 	}
 	var operated any
-	nodeStatus := a.Status // 1 审批中, 2 通过, 3 驳回
+	nodeStatus := a.Status // 1 审批中→1 待审批, 2 通过, 3 驳回→3 已拒绝
 	if a.Status > approvalRejected {
 		nodeStatus = 0
 	}
 	if a.Status != approvalPending {
 		operated = a.Updated.UnixMilli()
 	}
-	sponsorName, refuse := "", ""
-	if p := s.st.persons[a.Sponsor]; p != nil {
-		sponsorName = p.Name
-	}
-	if a.Status == approvalRejected {
-		refuse = "驳回"
-	}
-	return map[string]any{"signFlowId": a.FlowID, "orgId": o.ID, "orgName": o.Name,
-		"approvalFlowStatus": a.Status, "approvalName": "用印审批", "sponsorAccountName": sponsorName,
-		"sealImageUrl": s.baseURL(r) + "/oss/seal/" + o.ID, "refuseReason": refuse,
-		"approvalFlowCreateTime": a.Created.UnixMilli(), "approvalFlowEndTime": msOrNil(a.Ended),
-		"approvalNodes": []map[string]any{{"approvalNodeNum": 1, "approvalNodeType": 1,
-			"approvalNodeStatus": nodeStatus, "approvers": []map[string]any{{"psnId": approver.ID,
+	return map[string]any{"signFlowId": a.FlowID, "orgId": o.V3ID, "orgName": o.Name,
+		"approvalFlowStatus": a.Status,
+		"approvalNodes": []map[string]any{{"approvalNodeNum": 1, "approvalNodeId": a.ID + "_1", "approvalNodeType": 1,
+			"approvalNodeStatus": nodeStatus, "approvers": []map[string]any{{"psnId": approver.V3ID,
 				"psnName": approver.Name, "approvalOperateTime": operated}}}},
 	}, nil
 }
@@ -111,6 +124,11 @@ func (s *Server) addApprovalLocked(f *flow, orgID string, status int) (string, e
 	}
 	if task == nil {
 		return "", errNotParticipant
+	}
+	if o := s.st.orgs[orgID]; o == nil || o.V3ID == "" {
+		// A seal approval happens in e签宝's SaaS, where only a real-name
+		// organization exists (our decision).
+		return "", bizErr(1435002, "参数错误: 机构未实名")
 	}
 	now := s.now()
 	a := &approval{ID: newID(), FlowID: f.ID, OrgID: orgID, Sponsor: task.Account, Created: now}
@@ -140,23 +158,4 @@ func (s *Server) setApprovalLocked(a *approval, status int) error {
 		}
 	}
 	return nil
-}
-
-// sealImage serves a plain red ring as the seal picture.
-func (s *Server) sealImage(w http.ResponseWriter, r *http.Request) {
-	const n = 96
-	img := image.NewNRGBA(image.Rect(0, 0, n, n))
-	red := color.NRGBA{R: 0xd0, G: 0x10, B: 0x10, A: 0xff}
-	for y := range n {
-		for x := range n {
-			dx, dy := x-n/2, y-n/2
-			if d := dx*dx + dy*dy; d <= 46*46 && d >= 40*40 || dx*dx <= 9 && dy*dy <= 9 {
-				img.Set(x, y, red)
-			}
-		}
-	}
-	var buf bytes.Buffer
-	png.Encode(&buf, img)
-	w.Header().Set("Content-Type", "image/png")
-	w.Write(buf.Bytes())
 }

@@ -78,6 +78,25 @@ func (s *Server) AddSealApproval(flowID, orgID string, status int) (string, erro
 	return id, err
 }
 
+// ConvertFile ends the conversion of a file held at status 4 or 8
+// (Config.HoldConversion): 5 when ok, 9 (转换失败) otherwise.
+func (s *Server) ConvertFile(fileID string, ok bool) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f := s.st.files[fileID]
+	if f == nil {
+		return errFileMissing
+	}
+	if f.Status != fileAwaitConvert && f.Status != fileConverting {
+		return bizErr(1435002, "参数错误: 文件不在转换中")
+	}
+	f.Status = fileConvertFailed
+	if ok {
+		f.Status = fileConverted
+	}
+	return nil
+}
+
 // SetApprovalStatus moves a seal approval to status (1–5).
 func (s *Server) SetApprovalStatus(approvalFlowID string, status int) error {
 	s.mu.Lock()
@@ -89,16 +108,17 @@ func (s *Server) SetApprovalStatus(approvalFlowID string, status int) error {
 	return s.setApprovalLocked(a, status)
 }
 
-// SetRealname sets realnameStatus of a person account or organisation.
+// SetRealname sets realnameStatus of a person account or organisation (v1
+// id); a verified one gets its v3 id (see V3ID).
 func (s *Server) SetRealname(accountOrOrgID string, ok bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if p := s.st.persons[accountOrOrgID]; p != nil {
-		p.Realname = ok
+		s.realnamePersonLocked(p, ok)
 		return nil
 	}
 	if o := s.st.orgs[accountOrOrgID]; o != nil {
-		o.Realname = ok
+		s.realnameOrgLocked(o, ok)
 		return nil
 	}
 	return errNoAccount
@@ -147,6 +167,21 @@ func (s *Server) CallCount(pathPrefix string) int {
 		}
 	}
 	return n
+}
+
+// Bodies returns the bodies of the API requests answered for method and
+// path (exact, e.g. "POST", "/api/v2/signflows/createFlowOneStep"), oldest
+// first, whatever their outcome.
+func (s *Server) Bodies(method, path string) [][]byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out [][]byte
+	for _, c := range s.calls {
+		if c.Method == method && c.Path == path && c.Body != nil {
+			out = append(out, c.Body)
+		}
+	}
+	return out
 }
 
 // ResetCalls forgets recorded calls.

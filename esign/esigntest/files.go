@@ -29,6 +29,7 @@ var (
 func (s *Server) fileRoutes() {
 	s.handle("POST /v1/files/getUploadUrl", s.uploadURL)
 	s.handle("GET /v1/files/{fileId}", s.fileInfo)
+	s.handle("GET /v1/files/{fileId}/status", s.fileStatus)
 	s.open.HandleFunc("PUT /oss/upload/{fileId}", s.ossUpload)
 	s.open.HandleFunc("GET /oss/download/{fileId}", s.ossDownload)
 }
@@ -55,6 +56,9 @@ func (s *Server) uploadURL(r *http.Request) (any, error) {
 		return nil, paramErr("fileName不能为空")
 	case req.FileSize == nil:
 		return nil, paramErr("fileSize不能为空")
+	}
+	if ct := *req.ContentType; ct != "application/octet-stream" && ct != "application/pdf" {
+		return nil, paramErr("contentType仅支持application/octet-stream或application/pdf")
 	}
 	if sum, err := base64.StdEncoding.DecodeString(*req.ContentMd5); err != nil || len(sum) != 16 {
 		return nil, paramErr("contentMd5格式错误")
@@ -99,6 +103,18 @@ func (s *Server) fileInfo(r *http.Request) (any, error) {
 	return map[string]any{"fileId": f.ID, "name": f.Name, "size": f.Size, "status": f.Status,
 		"downloadUrl": s.ossURL(r, "download", f.ID, ""), "pdfTotalPages": pageCount(f.Data),
 		"pageWidth": w, "pageHeight": h}, nil
+}
+
+// fileStatus is GET /v1/files/{fileId}/status, the endpoint the docs name
+// for polling (v1-files-get.md): 0 before the upload, never 1430603.
+func (s *Server) fileStatus(r *http.Request) (any, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f := s.st.files[r.PathValue("fileId")]
+	if f == nil {
+		return nil, bizErr(1430613, "查询合同上传状态失败: 合同不存在")
+	}
+	return map[string]any{"status": f.Status}, nil
 }
 
 // pageCount counts page objects ("/Type /Page" but not "/Pages"), at least 1.
@@ -200,7 +216,12 @@ func (s *Server) ossUpload(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	f.Data, f.Status = body, fileUploaded
 	if f.Convert {
+		// Conversion is asynchronous (v1-files-getUploadUrl.md); with
+		// HoldConversion the file waits at 4 until ConvertFile.
 		f.Status = fileConverted
+		if s.cfg.HoldConversion {
+			f.Status = fileAwaitConvert
+		}
 	}
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]any{"errCode": 0, "msg": "成功"})

@@ -124,7 +124,7 @@ func TestFlowLifecycle(t *testing.T) {
 func TestFlowTransitions(t *testing.T) {
 	e := newEnv(t, nil)
 	a, b := e.person("a", "甲"), e.person("b", "乙")
-	org := e.org("org", "乙方公司", "")
+	org := e.org("org", "乙方公司", a)
 	fileID := e.upload("c.pdf", samplePDF)
 	create := func(initiate, archive bool) string {
 		var d struct{ FlowID string }

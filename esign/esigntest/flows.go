@@ -10,10 +10,26 @@ var errNoFlow = bizErr(1435011, "流程不存在")
 // maxDocs is e签宝's per-flow document limit (§3.2 createFlowOneStep).
 const maxDocs = 50
 
+// oneStepRequest is the body api-v2-signflows-createFlowOneStep.md
+// documents (signers and signfields from its [SDK] table; signDateBean and
+// signDateBeanType, sealIds and willTypes are SDK fields the stored pages do
+// not show: not documented, accepted by our decision). decodeBody refuses
+// any other field.
 type oneStepRequest struct {
+	Attachments []struct {
+		FileID         string `json:"fileId"`
+		AttachmentName string `json:"attachmentName"`
+	} `json:"attachments"`
+	Copiers []struct {
+		CopierAccountID           string `json:"copierAccountId"`
+		CopierIdentityAccountType *int   `json:"copierIdentityAccountType"`
+		CopierIdentityAccountID   string `json:"copierIdentityAccountId"`
+	} `json:"copiers"`
 	Docs []struct {
-		FileID   string `json:"fileId"`
-		FileName string `json:"fileName"`
+		FileID       string `json:"fileId"`
+		FileName     string `json:"fileName"`
+		Encryption   int    `json:"encryption"`
+		FilePassword string `json:"filePassword"`
 	} `json:"docs"`
 	FlowInfo *struct {
 		BusinessScene                string `json:"businessScene"`
@@ -25,25 +41,68 @@ type oneStepRequest struct {
 		InitiatorAccountID           string `json:"initiatorAccountId"`
 		InitiatorAuthorizedAccountID string `json:"initiatorAuthorizedAccountId"`
 		FlowConfigInfo               struct {
-			NoticeDeveloperURL string `json:"noticeDeveloperUrl"`
-			NoticeType         string `json:"noticeType"`
-			RedirectURL        string `json:"redirectUrl"`
-			SignPlatform       string `json:"signPlatform"`
+			NoticeDeveloperURL string   `json:"noticeDeveloperUrl"`
+			NoticeType         *string  `json:"noticeType"`
+			RedirectURL        string   `json:"redirectUrl"`
+			SignPlatform       string   `json:"signPlatform"`
+			WillTypes          []string `json:"willTypes"`
 		} `json:"flowConfigInfo"`
 	} `json:"flowInfo"`
 	Signers []struct {
 		PlatformSign  bool `json:"platformSign"`
 		SignOrder     int  `json:"signOrder"`
 		SignerAccount *struct {
-			SignerAccountID     string `json:"signerAccountId"`
-			AuthorizedAccountID string `json:"authorizedAccountId"`
+			SignerAccountID     string   `json:"signerAccountId"`
+			AuthorizedAccountID string   `json:"authorizedAccountId"`
+			NoticeType          *string  `json:"noticeType"`
+			WillTypes           []string `json:"willTypes"`
 		} `json:"signerAccount"`
 		Signfields []struct {
-			FileID             string `json:"fileId"`
-			ActorIndentityType int    `json:"actorIndentityType"`
+			FileID             string   `json:"fileId"`
+			AutoExecute        bool     `json:"autoExecute"`
+			ActorIndentityType int      `json:"actorIndentityType"`
+			SealID             string   `json:"sealId"`
+			SealIDs            []string `json:"sealIds"`
+			SealType           string   `json:"sealType"`
+			SignType           *int     `json:"signType"`
+			PosBean            *struct {
+				PosPage     string  `json:"posPage"`
+				PosX        float64 `json:"posX"`
+				PosY        float64 `json:"posY"`
+				Width       float64 `json:"width"`
+				AddSignTime bool    `json:"addSignTime"`
+			} `json:"posBean"`
+			SignDateBeanType int `json:"signDateBeanType"`
+			SignDateBean     *struct {
+				Format   string  `json:"format"`
+				FontSize int     `json:"fontSize"`
+				PosPage  string  `json:"posPage"`
+				PosX     float64 `json:"posX"`
+				PosY     float64 `json:"posY"`
+			} `json:"signDateBean"`
 		} `json:"signfields"`
 		ThirdOrderNo string `json:"thirdOrderNo"`
 	} `json:"signers"`
+}
+
+// noticeTypes are flowConfigInfo.noticeType's values: 1 短信, 2 邮件,
+// comma-separated; "" sends none.
+var noticeTypes = map[string]bool{"": true, "1": true, "2": true, "1,2": true, "2,1": true}
+
+// fileReadyLocked: a file goes into a flow only at status 2 or 5
+// (v1-files-get.md). The codes are our decision: 1437513 文档未成功转换成pdf
+// (esign-openapi.md's v3 list) for a conversion not done or failed.
+func (s *Server) fileReadyLocked(id string) (*file, error) {
+	fl := s.st.files[id]
+	switch {
+	case id == "" || fl == nil:
+		return nil, paramErr("文件不存在")
+	case fileUsable(fl.Status):
+		return fl, nil
+	case fl.Status == fileNotUploaded || fl.Status == 1:
+		return nil, paramErr("文件未上传完成")
+	}
+	return nil, bizErr(1437513, "文档未成功转换成pdf")
 }
 
 func (s *Server) flowRoutes() {
@@ -78,18 +137,28 @@ func (s *Server) createFlowOneStep(r *http.Request) (any, error) {
 	if len(req.Signers) == 0 && fi.AutoInitiate {
 		return nil, paramErr("signers不能为空")
 	}
+	noticeType := "1" // docs/wk: 默认1
+	if nt := fi.FlowConfigInfo.NoticeType; nt != nil {
+		noticeType = *nt
+	}
+	if !noticeTypes[noticeType] {
+		return nil, paramErr("noticeType取值错误")
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	f := &flow{ID: newID(), Scene: fi.BusinessScene, Created: s.now(), AutoArchive: fi.AutoArchive,
 		SignValidity: fi.SignValidity, ContractValid: fi.ContractValidity, ContractRemind: fi.ContractRemind,
-		NoticeURL: fi.FlowConfigInfo.NoticeDeveloperURL, NoticeType: fi.FlowConfigInfo.NoticeType,
+		NoticeURL: fi.FlowConfigInfo.NoticeDeveloperURL, NoticeType: noticeType,
 		RedirectURL: fi.FlowConfigInfo.RedirectURL, SignPlatform: fi.FlowConfigInfo.SignPlatform,
 		readers: map[string]bool{}}
 	inFlow := map[string]bool{}
 	for _, d := range req.Docs {
-		fl := s.st.files[d.FileID]
-		if d.FileID == "" || fl == nil || (fl.Status != fileUploaded && fl.Status != fileConverted) {
-			return nil, paramErr("文件不存在或未上传")
+		fl, err := s.fileReadyLocked(d.FileID)
+		if err != nil {
+			return nil, err
+		}
+		if d.Encryption == 1 && d.FilePassword == "" {
+			return nil, paramErr("filePassword不能为空")
 		}
 		name := d.FileName
 		if name == "" {
@@ -99,6 +168,36 @@ func (s *Server) createFlowOneStep(r *http.Request) (any, error) {
 			return nil, err
 		}
 		f.Docs, inFlow[d.FileID] = append(f.Docs, flowDoc{FileID: d.FileID, FileName: name}), true
+	}
+	for _, a := range req.Attachments {
+		if a.AttachmentName == "" {
+			return nil, paramErr("attachmentName不能为空")
+		}
+		if err := checkName("attachmentName", a.AttachmentName); err != nil {
+			return nil, err
+		}
+		if _, err := s.fileReadyLocked(a.FileID); err != nil {
+			return nil, err
+		}
+		f.Attachments = append(f.Attachments, flowDoc{FileID: a.FileID, FileName: a.AttachmentName})
+	}
+	for _, c := range req.Copiers {
+		if c.CopierAccountID == "" || c.CopierIdentityAccountType == nil {
+			return nil, paramErr("copierAccountId和copierIdentityAccountType不能为空")
+		}
+		if s.st.persons[c.CopierAccountID] == nil {
+			return nil, errAccountGone
+		}
+		switch *c.CopierIdentityAccountType {
+		case 0:
+		case 1:
+			if s.st.orgs[c.CopierIdentityAccountID] == nil {
+				return nil, errAccountGone
+			}
+		default:
+			return nil, paramErr("copierIdentityAccountType取值错误")
+		}
+		f.Copiers = append(f.Copiers, c.CopierAccountID)
 	}
 	if fi.InitiatorAccountID != "" && s.st.persons[fi.InitiatorAccountID] == nil {
 		return nil, errAccountGone
@@ -119,6 +218,9 @@ func (s *Server) createFlowOneStep(r *http.Request) (any, error) {
 			if sr.SignerAccount == nil || sr.SignerAccount.SignerAccountID == "" {
 				return nil, paramErr("signerAccountId不能为空")
 			}
+			if nt := sr.SignerAccount.NoticeType; nt != nil && !noticeTypes[*nt] {
+				return nil, paramErr("noticeType取值错误")
+			}
 			sg.Account, sg.Authorized = sr.SignerAccount.SignerAccountID, sr.SignerAccount.AuthorizedAccountID
 			if s.st.persons[sg.Account] == nil {
 				return nil, errAccountGone
@@ -135,7 +237,7 @@ func (s *Server) createFlowOneStep(r *http.Request) (any, error) {
 		}
 		for _, sf := range sr.Signfields {
 			if !inFlow[sf.FileID] {
-				return nil, paramErr("签署区文件fileId不在流程文档中")
+				return nil, paramErr("签署区文件fileId不在流程待签文档中")
 			}
 			// An org subject is signed for only with actorIndentityType 2
 			// (3: as legal representative), a person never (§3.2 rules).
@@ -143,6 +245,26 @@ func (s *Server) createFlowOneStep(r *http.Request) (any, error) {
 			if !sr.PlatformSign && (sg.OrgSubject && at != 2 && at != 3 || !sg.OrgSubject && at == 2) {
 				return nil, paramErr("actorIndentityType与签署主体不匹配")
 			}
+			if sf.SealType != "" && sf.SealType != "0" && sf.SealType != "1" && sf.SealType != "0,1" && sf.SealType != "1,0" {
+				return nil, paramErr("sealType取值错误")
+			}
+			field := flowField{FileID: sf.FileID, ActorType: at, SealType: sf.SealType, SignType: 1, SignDateType: sf.SignDateBeanType}
+			if sf.SignType != nil {
+				if *sf.SignType < 0 || *sf.SignType > 2 {
+					return nil, paramErr("signType取值错误")
+				}
+				field.SignType = *sf.SignType
+			}
+			if sf.PosBean != nil {
+				field.PosPage, field.PosX, field.PosY = sf.PosBean.PosPage, sf.PosBean.PosX, sf.PosBean.PosY
+			}
+			if sf.SignDateBeanType < 0 || sf.SignDateBeanType > 2 {
+				return nil, paramErr("signDateBeanType取值错误")
+			}
+			if sf.SignDateBean != nil {
+				field.SignDateFormat = sf.SignDateBean.Format
+			}
+			sg.Fields = append(sg.Fields, field)
 		}
 		f.Signers = append(f.Signers, sg)
 	}

@@ -8,9 +8,20 @@ import (
 var errNoIdentFlow = bizErr(30500004, "认证流程不存在")
 
 type identityContext struct {
-	ContextID   string `json:"contextId"`
-	NotifyURL   string `json:"notifyUrl"`
-	RedirectURL string `json:"redirectUrl"`
+	ContextID      string `json:"contextId"`
+	NotifyURL      string `json:"notifyUrl"`
+	Origin         string `json:"origin"`
+	RedirectURL    string `json:"redirectUrl"`
+	ShowResultPage *bool  `json:"showResultPage"`
+}
+
+// identityOptions are the optional fields both identity URL pages list.
+type identityOptions struct {
+	AvailableAuthTypes  []string        `json:"availableAuthTypes"`
+	ConfigParams        json.RawMessage `json:"configParams"`
+	RepeatIdentity      *bool           `json:"repeatIdentity"`
+	ReceiveURLMobileNo  string          `json:"receiveUrlMobileNo"`
+	AuthAdvancedEnabled json.RawMessage `json:"authAdvancedEnabled"`
 }
 
 func (s *Server) identityRoutes() {
@@ -23,6 +34,15 @@ func (s *Server) indivIdentityURL(r *http.Request) (any, error) {
 	var req struct {
 		AuthType    string           `json:"authType"`
 		ContextInfo *identityContext `json:"contextInfo"`
+		IndivInfo   *struct {
+			Name        string `json:"name"`
+			Nationality string `json:"nationality"`
+			CertType    string `json:"certType"`
+			CertNo      string `json:"certNo"`
+			MobileNo    string `json:"mobileNo"`
+			BankCardNo  string `json:"bankCardNo"`
+		} `json:"indivInfo"`
+		identityOptions
 	}
 	if err := decodeBody(r, &req); err != nil {
 		return nil, err
@@ -44,6 +64,15 @@ func (s *Server) orgIdentityURL(r *http.Request) (any, error) {
 		AgentAccountID string           `json:"agentAccountId"`
 		AuthType       string           `json:"authType"`
 		ContextInfo    *identityContext `json:"contextInfo"`
+		OrgEntity      *struct {
+			Name           string `json:"name"`
+			CertNo         string `json:"certNo"`
+			LegalRepName   string `json:"legalRepName"`
+			LegalRepCertNo string `json:"legalRepCertNo"`
+			AgentName      string `json:"agentName"`
+			AgentIDNo      string `json:"agentIdNo"`
+		} `json:"orgEntity"`
+		identityOptions
 	}
 	if err := decodeBody(r, &req); err != nil {
 		return nil, err
@@ -79,9 +108,21 @@ func (s *Server) identityDetail(r *http.Request) (any, error) {
 	if fl == nil {
 		return nil, errNoIdentFlow
 	}
-	return map[string]any{"flowId": fl.ID, "status": fl.Status, "objectType": fl.ObjectType,
+	out := map[string]any{"flowId": fl.ID, "status": fl.Status, "objectType": fl.ObjectType,
 		"startTime": fl.Start.UnixMilli(), "endTime": msOrNil(fl.End), "failReason": fl.FailReason,
-		"authType": fl.AuthType}, nil
+		"authType": fl.AuthType}
+	// organInfo / indivInfo: who was verified (v2-identity-auth-api-common-detail.md).
+	if fl.Status == "SUCCESS" {
+		if o := s.st.orgs[fl.OrgID]; o != nil {
+			out["organInfo"] = map[string]any{"accountId": o.ID, "name": o.Name, "certNo": o.IDNumber,
+				"certType": o.IDType, "legalRepName": o.LegalName}
+		}
+		if p := s.st.persons[fl.AccountID]; p != nil {
+			out["indivInfo"] = map[string]any{"accountId": p.ID, "name": p.Name, "certNo": p.IDNumber,
+				"certType": p.IDType, "mobileNo": p.Mobile}
+		}
+	}
+	return out, nil
 }
 
 // identityEvent is the v2 identity callback (§5.3); org fields stay empty
@@ -112,15 +153,24 @@ func (s *Server) completeIdentityLocked(fl *identFlow, ok bool) error {
 	if ok {
 		fl.Status = "SUCCESS"
 		if p := s.st.persons[fl.AccountID]; p != nil {
-			p.Realname = true
+			s.realnamePersonLocked(p, true)
 			if p.Name == "" {
 				// The person typed their real name on e签宝's page; the
 				// emulator has none to take, so it makes one up.
 				p.Name = "实名用户" + p.ID[len(p.ID)-4:]
 			}
+			if p.IDNumber == "" {
+				p.IDNumber = "3301" + p.ID[:14] // and their id number
+			}
 		}
 		if o := s.st.orgs[fl.OrgID]; o != nil {
-			o.Realname = true
+			s.realnameOrgLocked(o, true)
+			if o.Name == "" {
+				o.Name = "实名企业" + o.ID[len(o.ID)-4:] // typed on e签宝's page
+			}
+			if o.IDNumber == "" {
+				o.IDNumber = "91330000" + o.ID[:10] // 统一社会信用代码 typed on the page
+			}
 		}
 	} else {
 		fl.FailReason = "认证未通过"

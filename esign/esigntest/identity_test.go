@@ -45,10 +45,22 @@ func TestIdentityFlow(t *testing.T) {
 	if st, _ := detail(iu.FlowID); st != "SUCCESS" {
 		t.Errorf("after completing: got %s, want SUCCESS", st)
 	}
-	var pi struct{ RealnameStatus int }
-	e.ok("GET", "/v3/persons/identity-info", url.Values{"psnId": {a}}, nil, &pi)
-	if pi.RealnameStatus != 1 {
-		t.Errorf("got realnameStatus %d, want 1", pi.RealnameStatus)
+	// Real-name gives the person a v3 psnId, found through identity-info
+	// by the id number the identity detail reports.
+	var det struct {
+		IndivInfo struct{ AccountID, Name, CertNo, CertType string }
+	}
+	e.ok("GET", "/v2/identity/auth/api/common/"+iu.FlowID+"/detail", nil, nil, &det)
+	if det.IndivInfo.AccountID != a || det.IndivInfo.CertNo == "" {
+		t.Fatalf("indivInfo: got %+v", det.IndivInfo)
+	}
+	var pi struct {
+		RealnameStatus int
+		PsnID          string
+	}
+	e.ok("GET", "/v3/persons/identity-info", url.Values{"psnIDCardNum": {det.IndivInfo.CertNo}, "psnIDCardType": {det.IndivInfo.CertType}}, nil, &pi)
+	if pi.RealnameStatus != 1 || pi.PsnID == "" || pi.PsnID != e.s.V3ID(a) {
+		t.Errorf("got %+v, want realnameStatus 1 and v3 id %s", pi, e.s.V3ID(a))
 	}
 	if err := e.s.CompleteIdentity(iu.FlowID, true); err == nil {
 		t.Errorf("completing twice: got nil error")

@@ -22,6 +22,10 @@ type Call struct {
 	Auth   string
 	Status int
 	Time   time.Time
+	// Query and Body are what the client sent to an API endpoint (not
+	// pages or OSS), so tests can assert the request e签宝 received.
+	Query string
+	Body  []byte
 }
 
 // Error is an e签宝 business failure: HTTP 200 with a non-zero code. The
@@ -96,6 +100,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
+	call.Query, call.Body = r.URL.RawQuery, body
 	mode, failure := s.authenticate(r, body)
 	if failure != "" {
 		s.log.Debug("esigntest: request rejected", "method", r.Method, "path", r.URL.Path, "reason", failure)
@@ -161,16 +166,16 @@ func write401(w http.ResponseWriter, msg string) {
 	w.Write(b)
 }
 
-// decodeBody parses a JSON request body into v.
+// decodeBody parses a JSON request body into v, whose fields are the ones
+// the endpoint's page documents: any other field is refused (not
+// documented: our decision, so that a field e签宝 would drop or refuse
+// cannot pass unnoticed).
 func decodeBody(r *http.Request, v any) error {
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
 	if err != nil || len(bytes.TrimSpace(body)) == 0 {
 		return paramErr("请求体不能为空")
 	}
-	if err := json.Unmarshal(body, v); err != nil {
-		return paramErr("请求体格式错误")
-	}
-	return nil
+	return strictJSON(body, v)
 }
 
 // decodeOptional is decodeBody for endpoints whose body may be omitted.
@@ -179,7 +184,16 @@ func decodeOptional(r *http.Request, v any) error {
 	if err != nil || len(bytes.TrimSpace(body)) == 0 {
 		return nil
 	}
-	if err := json.Unmarshal(body, v); err != nil {
+	return strictJSON(body, v)
+}
+
+func strictJSON(body []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+			return paramErr("不支持的参数" + f)
+		}
 		return paramErr("请求体格式错误")
 	}
 	return nil

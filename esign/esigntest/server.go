@@ -42,6 +42,9 @@ type Config struct {
 	// DuplicateCallbacks delivers every callback twice, as e签宝 does when
 	// both an app webhook and a notify URL are configured.
 	DuplicateCallbacks bool
+	// HoldConversion keeps an upload with convert2Pdf at status 4 (文件等待转pdf)
+	// until ConvertFile; otherwise it is 5 (已转换pdf) once uploaded.
+	HoldConversion bool
 	// Latency delays every API call (not pages or OSS), honouring the
 	// request context; useful for benchmarks.
 	Latency time.Duration

@@ -6,7 +6,9 @@ import "time"
 type state struct {
 	persons   map[string]*person
 	orgs      map[string]*org
-	thirdIDs  map[string]string // thirdPartyUserId -> accountId or orgId
+	thirdIDs  map[string]string  // thirdPartyUserId -> accountId or orgId
+	psnV3     map[string]*person // v3 psnId -> person (after real-name)
+	orgV3     map[string]*org    // v3 orgId -> organization (after real-name)
 	files     map[string]*file
 	flows     map[string]*flow
 	idents    map[string]*identFlow
@@ -22,6 +24,8 @@ func newState() state {
 		persons:   map[string]*person{},
 		orgs:      map[string]*org{},
 		thirdIDs:  map[string]string{},
+		psnV3:     map[string]*person{},
+		orgV3:     map[string]*org{},
 		files:     map[string]*file{},
 		flows:     map[string]*flow{},
 		idents:    map[string]*identFlow{},
@@ -32,22 +36,37 @@ func newState() state {
 	}
 }
 
+// A person or organization has a v1 id (ID, from createByThirdPartyUserId)
+// and, once real-name verified, a v3 SaaS id (V3ID) that only the v3
+// endpoints take (README of esign-docs, fact 2). Scopes are the
+// authorizations it granted this AppId (fact 3).
 type person struct {
 	ID, ThirdID, Name, IDType, IDNumber, Mobile, Email string
 	Realname                                           bool
+	V3ID                                               string
+	Scopes                                             map[string]bool
 }
 
 type org struct {
 	ID, ThirdID, Name, Creator, IDType, IDNumber, LegalName, LegalIDNumber string
 	Realname                                                               bool
+	V3ID                                                                   string
+	Scopes                                                                 map[string]bool
 }
 
-// File statuses of GET /v1/files/{fileId} (§3.2 Files).
+// File statuses of GET /v1/files/{fileId} and .../status (v1-files-get.md).
 const (
-	fileNotUploaded = 0
-	fileUploaded    = 2
-	fileConverted   = 5
+	fileNotUploaded   = 0
+	fileUploaded      = 2
+	fileUploadFailed  = 3
+	fileAwaitConvert  = 4
+	fileConverted     = 5
+	fileConverting    = 8
+	fileConvertFailed = 9
 )
+
+// fileUsable: only status 2 or 5 may go into a flow (v1-files-get.md).
+func fileUsable(st int) bool { return st == fileUploaded || st == fileConverted }
 
 type file struct {
 	ID, Name, ContentMD5, ContentType string
@@ -89,11 +108,22 @@ type flow struct {
 	NoticeURL, NoticeType       string
 	RedirectURL, SignPlatform   string
 	Docs                        []flowDoc
+	Attachments                 []flowDoc
+	Copiers                     []string
 	Signers                     []*flowSigner
 	readers                     map[string]bool
 }
 
 type flowDoc struct{ FileID, FileName string }
+
+// flowField is a sign field as received, for tests and the signed copy.
+type flowField struct {
+	FileID, PosPage, SealType string
+	ActorType, SignType       int
+	PosX, PosY                float64
+	SignDateType              int
+	SignDateFormat            string
+}
 
 type flowSigner struct {
 	Order        int
@@ -104,6 +134,7 @@ type flowSigner struct {
 	ThirdOrderNo string
 	Status       int
 	SignTime     time.Time
+	Fields       []flowField
 }
 
 type identFlow struct {

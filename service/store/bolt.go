@@ -80,7 +80,7 @@ func OpenBolt(path string, opts BoltOptions) (*Bolt, error) {
 				return err
 			}
 		}
-		return nil
+		return initOutbox(tx)
 	})
 	if err != nil {
 		db.Close()

@@ -124,6 +124,20 @@ func (b *Bolt) PutUser(ctx context.Context, u *User) (_ *User, err error) {
 	return &stored, nil
 }
 
+// SetUserPsnID records a user's v3 psnId; ErrNotFound if there is no user.
+func (b *Bolt) SetUserPsnID(ctx context.Context, corpID, userID, psnID string) (err error) {
+	defer b.obs.done("SetUserPsnID", time.Now(), &err)
+	return b.update(ctx, func(tx *bolt.Tx) error {
+		bk := bucket(tx, bucketUsers)
+		var u User
+		if err := getJSON(bk, join(corpID, userID), &u); err != nil {
+			return err
+		}
+		u.PsnID = psnID
+		return putJSON(bk, join(corpID, userID), &u)
+	})
+}
+
 // PutFile stores f, replacing a file with the same id.
 func (b *Bolt) PutFile(ctx context.Context, f *File) (err error) {
 	defer b.obs.done("PutFile", time.Now(), &err)

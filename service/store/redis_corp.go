@@ -170,6 +170,25 @@ func (r *Redis) PutUser(ctx context.Context, u *User) (_ *User, err error) {
 	return r.User(ctx, u.CorpID, u.UserID)
 }
 
+// SetUserPsnID records a user's v3 psnId; ErrNotFound if there is no user.
+// The last writer wins: every writer writes the same id for a person.
+func (r *Redis) SetUserPsnID(ctx context.Context, corpID, userID, psnID string) (err error) {
+	defer r.obs.done("SetUserPsnID", time.Now(), &err)
+	u := new(User)
+	if err := r.getJSON(ctx, "get user", r.kUser(corpID, userID), u); err != nil {
+		return err
+	}
+	u.PsnID = psnID
+	data, err := json.Marshal(u)
+	if err != nil {
+		return err
+	}
+	if err := r.c.Set(ctx, r.kUser(corpID, userID), data, 0).Err(); err != nil {
+		return r.fail("set user psnId", err)
+	}
+	return nil
+}
+
 // PutFile stores f, replacing a file with the same id.
 func (r *Redis) PutFile(ctx context.Context, f *File) (err error) {
 	defer r.obs.done("PutFile", time.Now(), &err)

@@ -78,6 +78,7 @@ type redisScripts struct {
 	delIf, appendLog                   *redis.Script
 	placeOrder, useQuota, releaseQuota *redis.Script
 	enqueue, claim, ack, retry         *redis.Script
+	bury, revive, dead                 *redis.Script
 }
 
 func newRedisScripts() redisScripts {
@@ -91,5 +92,8 @@ func newRedisScripts() redisScripts {
 		claim:        redis.NewScript(luaClaim),
 		ack:          redis.NewScript(luaAck),
 		retry:        redis.NewScript(luaRetry),
+		bury:         redis.NewScript(luaBury),
+		revive:       redis.NewScript(luaRevive),
+		dead:         redis.NewScript(luaDead),
 	}
 }

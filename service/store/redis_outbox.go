@@ -11,84 +11,192 @@ import (
 )
 
 // The outbox lives under one hash tag, so every script below runs in one
-// Cluster slot (the price: the outbox cannot spread over masters).
+// Cluster slot (the price: the outbox cannot spread over masters). Names
+// are the prefix P (ARGV[1]) and:
 //
-//	ev       hash  id -> event JSON as enqueued
-//	att      hash  id -> attempts
-//	next     hash  id -> NextAt (ms)
-//	err      hash  id -> LastError
-//	created  zset  id by CreatedAt, for OldestAge
-//	q:<key>  list  ids of one ordering key, head first
-//	ready    zset  ordering key by the time its head may be claimed: the
-//	               head's NextAt, or the end of the lease someone holds
+//	ev        hash  id -> event JSON as enqueued
+//	att       hash  id -> attempts
+//	next      hash  id -> NextAt (ms)
+//	err       hash  id -> LastError
+//	lease     hash  id -> end of the lease someone holds on it (ms)
+//	created   zset  live ids by CreatedAt, for OldestAge
+//	dcreated  zset  dead ids by CreatedAt
+//	q:<key>   list  ids of one ordering key, head first
+//	ready     zset  live ordering keys by the time their head may be
+//	                claimed: the head's NextAt, or the lease's end
+//	dead      zset  dead ordering keys by when they died
+//	kcorp     hash  ordering key -> corp
+//	corp:<c>  set   ordering keys of corp c
 //
-// The scripts build q:<key> names from ARGV[...] and KEYS[...] prefixes;
-// they all share the {outbox} tag, hence the slot.
+// Claim reads only the first entries of ready (O(log N + claimed)); every
+// other script touches the keys it is given. The scripts declare ready as
+// KEYS[1] so that Cluster routes them to the outbox's slot.
 
-// luaEnqueue: KEYS ev, att, next, created, q, ready; ARGV id, json, key,
-// nextAt, createdAt, attempts. Returns 0 if the id is taken.
+// luaEnqueue: ARGV P, id, json, key, nextAt, createdAt, attempts, corp.
+// Returns 0 if the id is taken. An event of a dead key joins it there.
 const luaEnqueue = `
-if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[6])
-redis.call('HSET', KEYS[3], ARGV[1], ARGV[4])
-redis.call('ZADD', KEYS[4], ARGV[5], ARGV[1])
-if redis.call('RPUSH', KEYS[5], ARGV[1]) == 1 then
-  redis.call('ZADD', KEYS[6], ARGV[4], ARGV[3])
+local P = ARGV[1]
+if redis.call('HSETNX', P..'ev', ARGV[2], ARGV[3]) == 0 then return 0 end
+redis.call('HSET', P..'att', ARGV[2], ARGV[7])
+redis.call('HSET', P..'next', ARGV[2], ARGV[5])
+if redis.call('ZSCORE', P..'dead', ARGV[4]) then
+  redis.call('ZADD', P..'dcreated', ARGV[6], ARGV[2])
+else
+  redis.call('ZADD', P..'created', ARGV[6], ARGV[2])
+end
+if redis.call('RPUSH', P..'q:'..ARGV[4], ARGV[2]) == 1 then
+  redis.call('ZADD', P..'ready', ARGV[5], ARGV[4])
+  redis.call('HSET', P..'kcorp', ARGV[4], ARGV[8])
+  redis.call('SADD', P..'corp:'..ARGV[8], ARGV[4])
 end
 return 1`
 
-// luaClaim: KEYS ready, ev, att, next, err; ARGV now, leaseUntil, max,
-// q-prefix. Returns {id, json, attempts, nextAt, lastError} per event.
+// luaClaim: ARGV P, now, leaseUntil, max. Returns {id, json, attempts,
+// nextAt, lastError} per event.
 const luaClaim = `
+local P = ARGV[1]
 local out = {}
-local keys = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[3])
+local keys = redis.call('ZRANGEBYSCORE', P..'ready', '-inf', ARGV[2], 'LIMIT', 0, ARGV[4])
 for _, k in ipairs(keys) do
-  local id = redis.call('LINDEX', ARGV[4] .. k, 0)
+  local id = redis.call('LINDEX', P..'q:'..k, 0)
   if id then
-    redis.call('ZADD', KEYS[1], ARGV[2], k)
-    out[#out + 1] = {id, redis.call('HGET', KEYS[2], id), redis.call('HGET', KEYS[3], id),
-      redis.call('HGET', KEYS[4], id), redis.call('HGET', KEYS[5], id)}
+    redis.call('ZADD', P..'ready', ARGV[3], k)
+    redis.call('HSET', P..'lease', id, ARGV[3])
+    out[#out + 1] = {id, redis.call('HGET', P..'ev', id), redis.call('HGET', P..'att', id),
+      redis.call('HGET', P..'next', id), redis.call('HGET', P..'err', id)}
   else
-    redis.call('ZREM', KEYS[1], k)
+    redis.call('ZREM', P..'ready', k)
   end
 end
 return out`
 
-// luaAck: KEYS ready, ev, att, next, err, created, q; ARGV id, key.
+// luaAck: ARGV P, id, key.
 const luaAck = `
-if redis.call('LINDEX', KEYS[7], 0) == ARGV[1] then
-  redis.call('LPOP', KEYS[7])
-  local head = redis.call('LINDEX', KEYS[7], 0)
-  if head then
-    redis.call('ZADD', KEYS[1], redis.call('HGET', KEYS[4], head) or 0, ARGV[2])
-  else
-    redis.call('ZREM', KEYS[1], ARGV[2])
+local P, id, k = ARGV[1], ARGV[2], ARGV[3]
+if redis.call('HEXISTS', P..'ev', id) == 0 then return 0 end
+local q = P..'q:'..k
+local dead = redis.call('ZSCORE', P..'dead', k)
+if redis.call('LINDEX', q, 0) == id then
+  redis.call('LPOP', q)
+  local head = redis.call('LINDEX', q, 0)
+  if head and not dead then
+    redis.call('ZADD', P..'ready', redis.call('HGET', P..'next', head) or 0, k)
   end
 else
-  redis.call('LREM', KEYS[7], 1, ARGV[1])
+  redis.call('LREM', q, 1, id)
 end
-for i = 2, 5 do redis.call('HDEL', KEYS[i], ARGV[1]) end
-redis.call('ZREM', KEYS[6], ARGV[1])
+if redis.call('LLEN', q) == 0 then
+  redis.call('ZREM', P..'ready', k)
+  redis.call('ZREM', P..'dead', k)
+  local corp = redis.call('HGET', P..'kcorp', k)
+  if corp then redis.call('SREM', P..'corp:'..corp, k) end
+  redis.call('HDEL', P..'kcorp', k)
+end
+for _, h in ipairs({'ev', 'att', 'next', 'err', 'lease'}) do redis.call('HDEL', P..h, id) end
+redis.call('ZREM', P..'created', id)
+redis.call('ZREM', P..'dcreated', id)
 return 1`
 
-// luaRetry: KEYS ready, ev, att, next, err, q; ARGV id, key, nextAt,
-// lastError. Returns the attempts, or -1 if the event is gone.
+// luaRetry: ARGV P, id, key, nextAt, lastError, count ("1" counts an
+// attempt and records lastError). Returns the attempts, or -1 if the
+// event is gone.
 const luaRetry = `
-if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 0 then return -1 end
-local n = redis.call('HINCRBY', KEYS[3], ARGV[1], 1)
-redis.call('HSET', KEYS[4], ARGV[1], ARGV[3])
-redis.call('HSET', KEYS[5], ARGV[1], ARGV[4])
-if redis.call('LINDEX', KEYS[6], 0) == ARGV[1] then
-  redis.call('ZADD', KEYS[1], ARGV[3], ARGV[2])
+local P, id, k = ARGV[1], ARGV[2], ARGV[3]
+if redis.call('HEXISTS', P..'ev', id) == 0 then return -1 end
+local n
+if ARGV[6] == '1' then
+  n = redis.call('HINCRBY', P..'att', id, 1)
+  redis.call('HSET', P..'err', id, ARGV[5])
+else
+  n = tonumber(redis.call('HGET', P..'att', id)) or 0
+end
+redis.call('HSET', P..'next', id, ARGV[4])
+redis.call('HDEL', P..'lease', id)
+if redis.call('LINDEX', P..'q:'..k, 0) == id and not redis.call('ZSCORE', P..'dead', k) then
+  redis.call('ZADD', P..'ready', ARGV[4], k)
 end
 return n`
 
-func (r *Redis) outboxKeys(parts ...string) []string {
-	keys := make([]string, len(parts))
-	for i, p := range parts {
-		keys[i] = r.kOutbox(p)
-	}
-	return keys
+// luaBury: ARGV P, id, key, reason, now. Returns the attempts, or -1 if
+// the event is gone.
+const luaBury = `
+local P, id, k = ARGV[1], ARGV[2], ARGV[3]
+if redis.call('HEXISTS', P..'ev', id) == 0 then return -1 end
+local n = redis.call('HINCRBY', P..'att', id, 1)
+redis.call('HSET', P..'err', id, ARGV[4])
+redis.call('HDEL', P..'lease', id)
+if redis.call('ZSCORE', P..'dead', k) then return n end
+redis.call('ZREM', P..'ready', k)
+redis.call('ZADD', P..'dead', ARGV[5], k)
+for _, e in ipairs(redis.call('LRANGE', P..'q:'..k, 0, -1)) do
+  local c = redis.call('ZSCORE', P..'created', e)
+  if c then
+    redis.call('ZREM', P..'created', e)
+    redis.call('ZADD', P..'dcreated', c, e)
+  end
+end
+return n`
+
+// luaRevive: ARGV P, now, mode ("event", "corp" or "dead"), value.
+// Returns how many keys it made due.
+const luaRevive = `
+local P, now, mode = ARGV[1], tonumber(ARGV[2]), ARGV[3]
+local keys = {}
+if mode == 'event' then
+  local data = redis.call('HGET', P..'ev', ARGV[4])
+  if data then keys = {cjson.decode(data)['key']} end
+elseif mode == 'corp' then
+  keys = redis.call('SMEMBERS', P..'corp:'..ARGV[4])
+else
+  keys = redis.call('ZRANGE', P..'dead', 0, -1)
+end
+local n = 0
+for _, k in ipairs(keys) do
+  local q = P..'q:'..k
+  local head = redis.call('LINDEX', q, 0)
+  local due = false
+  if head and redis.call('ZSCORE', P..'dead', k) then
+    redis.call('ZREM', P..'dead', k)
+    for _, e in ipairs(redis.call('LRANGE', q, 0, -1)) do
+      local c = redis.call('ZSCORE', P..'dcreated', e)
+      if c then
+        redis.call('ZREM', P..'dcreated', e)
+        redis.call('ZADD', P..'created', c, e)
+      end
+    end
+    due = true
+  elseif head and mode ~= 'dead' then
+    local lease = tonumber(redis.call('HGET', P..'lease', head)) or 0
+    local nxt = tonumber(redis.call('HGET', P..'next', head)) or 0
+    due = lease <= now and nxt > now
+  end
+  if due then
+    redis.call('HSET', P..'att', head, 0)
+    redis.call('HSET', P..'next', head, now)
+    redis.call('ZADD', P..'ready', now, k)
+    n = n + 1
+  end
+end
+return n`
+
+// luaDead: ARGV P, max. Returns {id, json, attempts, nextAt, lastError,
+// deadAt} per event, the longest dead key first.
+const luaDead = `
+local P, max = ARGV[1], tonumber(ARGV[2])
+local out = {}
+local keys = redis.call('ZRANGE', P..'dead', 0, max - 1, 'WITHSCORES')
+for i = 1, #keys, 2 do
+  for _, id in ipairs(redis.call('LRANGE', P..'q:'..keys[i], 0, max - #out - 1)) do
+    out[#out + 1] = {id, redis.call('HGET', P..'ev', id), redis.call('HGET', P..'att', id),
+      redis.call('HGET', P..'next', id), redis.call('HGET', P..'err', id), keys[i + 1]}
+  end
+  if #out >= max then break end
+end
+return out`
+
+// runOutbox runs an outbox script; every one takes the prefix first.
+func (r *Redis) runOutbox(ctx context.Context, s *redis.Script, args ...any) *redis.Cmd {
+	return s.Run(ctx, r.c, []string{r.kOutbox("ready")}, append([]any{r.kOutbox("")}, args...)...)
 }
 
 // Enqueue adds e to the outbox (ErrExists if its id is taken). An empty ID
@@ -105,8 +213,7 @@ func (r *Redis) Enqueue(ctx context.Context, e *Event) (err error) {
 	if err != nil {
 		return err
 	}
-	keys := r.outboxKeys("ev", "att", "next", "created", "q:"+e.Key, "ready")
-	n, err := r.lua.enqueue.Run(ctx, r.c, keys, e.ID, data, e.Key, e.NextAt, e.CreatedAt, e.Attempts).Int()
+	n, err := r.runOutbox(ctx, r.lua.enqueue, e.ID, data, e.Key, e.NextAt, e.CreatedAt, e.Attempts, e.CorpID).Int()
 	if err != nil {
 		return r.fail("enqueue", err)
 	}
@@ -123,16 +230,21 @@ func (r *Redis) Claim(ctx context.Context, now time.Time, lease time.Duration, n
 		return nil, nil
 	}
 	nowMS := now.UnixMilli()
-	keys := r.outboxKeys("ready", "ev", "att", "next", "err")
-	res, err := r.lua.claim.Run(ctx, r.c, keys, nowMS, nowMS+lease.Milliseconds(), n, r.kOutbox("q:")).Slice()
+	res, err := r.runOutbox(ctx, r.lua.claim, nowMS, nowMS+lease.Milliseconds(), n).Slice()
 	if err != nil {
 		return nil, r.fail("claim", err)
 	}
+	return outboxRows(res, 5)
+}
+
+// outboxRows decodes the {id, json, attempts, nextAt, lastError[, deadAt]}
+// rows of the claim and dead scripts.
+func outboxRows(res []any, width int) ([]*Event, error) {
 	out := make([]*Event, 0, len(res))
 	for _, row := range res {
 		f, ok := row.([]any)
-		if !ok || len(f) != 5 {
-			return nil, fmt.Errorf("store: redis claim: unexpected reply %T", row)
+		if !ok || len(f) != width {
+			return nil, fmt.Errorf("store: redis outbox: unexpected reply %T", row)
 		}
 		data, ok := f[1].(string)
 		if !ok {
@@ -147,6 +259,9 @@ func (r *Redis) Claim(ctx context.Context, now time.Time, lease time.Duration, n
 		if lastErr, ok := f[4].(string); ok {
 			e.LastError = lastErr
 		}
+		if width > 5 {
+			e.DeadAt = atoi(f[5])
+		}
 		out = append(out, e)
 	}
 	return out, nil
@@ -155,16 +270,14 @@ func (r *Redis) Claim(ctx context.Context, now time.Time, lease time.Duration, n
 // Ack removes e and makes the next event of its key the head.
 func (r *Redis) Ack(ctx context.Context, e *Event) (err error) {
 	defer r.obs.done("Ack", time.Now(), &err)
-	keys := r.outboxKeys("ready", "ev", "att", "next", "err", "created", "q:"+e.Key)
-	return r.fail("ack", r.lua.ack.Run(ctx, r.c, keys, e.ID, e.Key).Err())
+	return r.fail("ack", r.runOutbox(ctx, r.lua.ack, e.ID, e.Key).Err())
 }
 
 // Retry releases e's lease and schedules it at next, counting the attempt;
 // e is updated to match.
 func (r *Redis) Retry(ctx context.Context, e *Event, next time.Time, lastErr string) (err error) {
 	defer r.obs.done("Retry", time.Now(), &err)
-	keys := r.outboxKeys("ready", "ev", "att", "next", "err", "q:"+e.Key)
-	n, err := r.lua.retry.Run(ctx, r.c, keys, e.ID, e.Key, next.UnixMilli(), lastErr).Int()
+	n, err := r.runOutbox(ctx, r.lua.retry, e.ID, e.Key, next.UnixMilli(), lastErr, 1).Int()
 	if err != nil {
 		return r.fail("retry", err)
 	}
@@ -175,20 +288,82 @@ func (r *Redis) Retry(ctx context.Context, e *Event, next time.Time, lastErr str
 	return nil
 }
 
-// OutboxStats counts the outbox and the age of its oldest event.
+// Defer releases e's lease and schedules it at next without counting an
+// attempt.
+func (r *Redis) Defer(ctx context.Context, e *Event, next time.Time) (err error) {
+	defer r.obs.done("Defer", time.Now(), &err)
+	n, err := r.runOutbox(ctx, r.lua.retry, e.ID, e.Key, next.UnixMilli(), "", 0).Int()
+	if err != nil {
+		return r.fail("defer", err)
+	}
+	if n < 0 {
+		return ErrNotFound
+	}
+	e.Attempts, e.NextAt = n, next.UnixMilli()
+	return nil
+}
+
+// Bury moves e's key aside as dead, counting the attempt that failed with
+// reason; e is updated to match.
+func (r *Redis) Bury(ctx context.Context, e *Event, reason string, now time.Time) (err error) {
+	defer r.obs.done("Bury", time.Now(), &err)
+	n, err := r.runOutbox(ctx, r.lua.bury, e.ID, e.Key, reason, now.UnixMilli()).Int()
+	if err != nil {
+		return r.fail("bury", err)
+	}
+	if n < 0 {
+		return ErrNotFound
+	}
+	e.Attempts, e.LastError = n, reason
+	return nil
+}
+
+// DeadEvents lists up to n events of dead keys, the longest dead first.
+func (r *Redis) DeadEvents(ctx context.Context, n int) (_ []*Event, err error) {
+	defer r.obs.done("DeadEvents", time.Now(), &err)
+	if n <= 0 {
+		return nil, nil
+	}
+	res, err := r.runOutbox(ctx, r.lua.dead, n).Slice()
+	if err != nil {
+		return nil, r.fail("dead events", err)
+	}
+	return outboxRows(res, 6)
+}
+
+// Revive makes the events sel picks due at now with their attempts reset.
+func (r *Redis) Revive(ctx context.Context, sel Revival, now time.Time) (_ int, err error) {
+	defer r.obs.done("Revive", time.Now(), &err)
+	mode, value := "dead", ""
+	switch {
+	case sel.EventID != "":
+		mode, value = "event", sel.EventID
+	case sel.CorpID != "":
+		mode, value = "corp", sel.CorpID
+	}
+	n, err := r.runOutbox(ctx, r.lua.revive, now.UnixMilli(), mode, value).Int()
+	if err != nil {
+		return 0, r.fail("revive", err)
+	}
+	return n, nil
+}
+
+// OutboxStats counts the live and dead events and the age of the oldest
+// live one.
 func (r *Redis) OutboxStats(ctx context.Context, now time.Time) (_ OutboxStats, err error) {
 	defer r.obs.done("OutboxStats", time.Now(), &err)
-	var depth *redis.IntCmd
+	var all, dead *redis.IntCmd
 	var oldest *redis.ZSliceCmd
 	_, err = r.c.Pipelined(ctx, func(p redis.Pipeliner) error {
-		depth = p.HLen(ctx, r.kOutbox("ev"))
+		all = p.HLen(ctx, r.kOutbox("ev"))
+		dead = p.ZCard(ctx, r.kOutbox("dcreated"))
 		oldest = p.ZRangeWithScores(ctx, r.kOutbox("created"), 0, 0)
 		return nil
 	})
 	if err != nil {
 		return OutboxStats{}, r.fail("outbox stats", err)
 	}
-	st := OutboxStats{Depth: depth.Val()}
+	st := OutboxStats{Depth: all.Val() - dead.Val(), Dead: dead.Val()}
 	if z := oldest.Val(); len(z) > 0 {
 		st.OldestAge = max(now.UnixMilli()-int64(z[0].Score), 0)
 	}

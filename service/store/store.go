@@ -23,15 +23,20 @@ var (
 
 // Corp is a DingTalk corp (organisation) that uses the gateway.
 type Corp struct {
-	ID          string `json:"id"`
-	AppKey      string `json:"appKey,omitempty"`
-	OrgID       string `json:"orgId,omitempty"`   // e签宝 organization account id
-	OrgName     string `json:"orgName,omitempty"` // real name once known
-	Authorized  bool   `json:"authorized"`
-	Installed   bool   `json:"installed"`
-	AuthTime    int64  `json:"authTime,omitempty"` // ms
-	NoticeURL   string `json:"noticeUrl,omitempty"`
-	RedirectURL string `json:"redirectUrl,omitempty"`
+	ID     string `json:"id"`
+	AppKey string `json:"appKey,omitempty"`
+	OrgID  string `json:"orgId,omitempty"` // e签宝 v1 orgId (createByThirdPartyUserId)
+	// SaaSOrgID is the v3 orgId (identity-info, after real-name) and
+	// TransactorPsnID the v3 psnId of the member who verified it: the v3
+	// endpoints (console, approvals) take only these.
+	SaaSOrgID       string `json:"saasOrgId,omitempty"`
+	TransactorPsnID string `json:"transactorPsnId,omitempty"`
+	OrgName         string `json:"orgName,omitempty"` // real name once known
+	Authorized      bool   `json:"authorized"`
+	Installed       bool   `json:"installed"`
+	AuthTime        int64  `json:"authTime,omitempty"` // ms
+	NoticeURL       string `json:"noticeUrl,omitempty"`
+	RedirectURL     string `json:"redirectUrl,omitempty"`
 	// Epoch is bumped by CancelCorpAuth. Tokens carry the epoch they were
 	// issued under and are refused once it moves on.
 	Epoch     int64 `json:"epoch"`
@@ -42,7 +47,10 @@ type Corp struct {
 type User struct {
 	CorpID    string `json:"corpId"`
 	UserID    string `json:"userId"`
-	AccountID string `json:"accountId"` // e签宝 person account id
+	AccountID string `json:"accountId"` // e签宝 v1 person accountId (createByThirdPartyUserId)
+	// PsnID is the v3 SaaS psnId, known once the person verified their real
+	// name (identity-info); the v3 endpoints take only this one.
+	PsnID     string `json:"psnId,omitempty"`
 	Name      string `json:"name,omitempty"`
 	CreatedAt int64  `json:"createdAt"` // ms
 }
@@ -71,6 +79,9 @@ type Participant struct {
 type TaskFile struct {
 	FileID   string `json:"fileId"`
 	FileName string `json:"fileName"`
+	// FileType is CreateProcess's files[].fileType: 1 (or 0, unset) a
+	// contract to sign, 2 an attachment (e签宝 attachments, no sign fields).
+	FileType int `json:"fileType,omitempty"`
 }
 
 // Task maps a DingTalk task id to what backs it upstream.
@@ -143,12 +154,25 @@ type Event struct {
 	NextAt    int64  `json:"nextAt"` // ms; not delivered before
 	CreatedAt int64  `json:"createdAt"`
 	LastError string `json:"lastError,omitempty"`
+	// DeadAt is when the event's key was moved aside as dead (ms), in
+	// DeadEvents' answers only.
+	DeadAt int64 `json:"deadAt,omitempty"`
 }
 
-// OutboxStats describes the outbox for operators.
+// Revival picks the events Revive makes due again: the events of the key
+// of EventID, or else every key of CorpID (dead or waiting), or else, both
+// empty, every dead key.
+type Revival struct {
+	CorpID  string
+	EventID string
+}
+
+// OutboxStats describes the outbox for operators: Depth live events (the
+// oldest OldestAge ms old) and Dead events moved aside.
 type OutboxStats struct {
 	Depth     int64 `json:"depth"`
 	OldestAge int64 `json:"oldestAgeMs"`
+	Dead      int64 `json:"dead"`
 }
 
 // Counts are totals for the admin status page.

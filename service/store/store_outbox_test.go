@@ -192,3 +192,154 @@ func testOutboxStats(t *testing.T, s fixture) {
 		t.Errorf("OutboxStats after Ack = %+v, %v; want %+v", st, err, want)
 	}
 }
+
+func testOutboxDefer(t *testing.T, s fixture) {
+	ctx := context.Background()
+	enqueue(t, s, &Event{ID: "e1", Key: "A"}, &Event{ID: "e2", Key: "A"})
+	events, err := s.Claim(ctx, t0, time.Minute, 10)
+	if err != nil || len(events) != 1 {
+		t.Fatalf("Claim = %v, %v", ids(events), err)
+	}
+	e := events[0]
+	if err := s.Defer(ctx, e, t0.Add(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if e.Attempts != 0 || e.NextAt != t0.Add(time.Second).UnixMilli() {
+		t.Errorf("after Defer: %+v, want no attempt counted", e)
+	}
+	wantClaim(t, s, t0)
+	events, err = s.Claim(ctx, t0.Add(time.Second), time.Minute, 10)
+	if err != nil || len(events) != 1 || events[0].ID != "e1" || events[0].Attempts != 0 {
+		t.Errorf("Claim after Defer = %+v, %v; want e1 with 0 attempts", events, err)
+	}
+	if err := s.Defer(ctx, &Event{ID: "gone", Key: "A"}, t0); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Defer(missing) = %v, want ErrNotFound", err)
+	}
+}
+
+// testOutboxDead: a buried key leaves the claimable outbox with every
+// event behind its head, including ones enqueued later; it is listed in
+// order and comes back, in order, on Revive.
+func testOutboxDead(t *testing.T, s fixture) {
+	ctx := context.Background()
+	enqueue(t, s,
+		&Event{ID: "a1", Key: "A", CorpID: "c1", Payload: []byte(`{"n":1}`), CreatedAt: t0.Add(-3 * time.Second).UnixMilli()},
+		&Event{ID: "a2", Key: "A", CorpID: "c1", CreatedAt: t0.Add(-2 * time.Second).UnixMilli()},
+		&Event{ID: "b1", Key: "B", CorpID: "c2", CreatedAt: t0.Add(-1 * time.Second).UnixMilli()},
+	)
+	events, err := s.Claim(ctx, t0, time.Minute, 10)
+	if err != nil || len(events) != 2 {
+		t.Fatalf("Claim = %v, %v", ids(events), err)
+	}
+	a1 := events[0]
+	if a1.ID != "a1" {
+		a1 = events[1]
+	}
+	if err := s.Bury(ctx, a1, "no noticeUrl", t0); err != nil {
+		t.Fatal(err)
+	}
+	if a1.Attempts != 1 || a1.LastError != "no noticeUrl" {
+		t.Errorf("after Bury: %+v", a1)
+	}
+	enqueue(t, s, &Event{ID: "a3", Key: "A", CorpID: "c1", CreatedAt: t0.UnixMilli()}) // joins its dead key
+	wantClaim(t, s, t0.Add(time.Hour), "b1")                                           // b1's lease ran out; A is dead
+	want := OutboxStats{Depth: 1, Dead: 3, OldestAge: 1000}
+	if st, err := s.OutboxStats(ctx, t0); err != nil || st != want {
+		t.Errorf("OutboxStats = %+v, %v; want %+v", st, err, want)
+	}
+	dead, err := s.DeadEvents(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range dead {
+		got = append(got, e.ID)
+		if e.DeadAt != t0.UnixMilli() || e.CorpID != "c1" {
+			t.Errorf("dead event %+v, want DeadAt %d and corp c1", e, t0.UnixMilli())
+		}
+	}
+	if !slices.Equal(got, []string{"a1", "a2", "a3"}) || dead[0].LastError != "no noticeUrl" || string(dead[0].Payload) != `{"n":1}` {
+		t.Errorf("DeadEvents = %v (%+v), want a1 a2 a3 in order", got, dead[0])
+	}
+	if two, _ := s.DeadEvents(ctx, 2); len(two) != 2 {
+		t.Errorf("DeadEvents(2) = %d events", len(two))
+	}
+	// Reviving everything dead brings A back with its attempts reset; the
+	// events come in order again.
+	if n, err := s.Revive(ctx, Revival{}, t0.Add(2*time.Hour)); err != nil || n != 1 {
+		t.Fatalf("Revive(all dead) = %d, %v; want 1 key", n, err)
+	}
+	events, err = s.Claim(ctx, t0.Add(2*time.Hour), time.Minute, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range events {
+		if e.ID == "a1" && e.Attempts != 0 {
+			t.Errorf("revived a1 = %+v, want 0 attempts", e)
+		}
+	}
+	for _, id := range []string{"a1", "a2", "a3"} {
+		if err := s.Ack(ctx, &Event{ID: id, Key: "A"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if st, err := s.OutboxStats(ctx, t0); err != nil || st.Dead != 0 || st.Depth != 1 {
+		t.Errorf("OutboxStats after acks = %+v, %v; want only b1", st, err)
+	}
+	if dead, err := s.DeadEvents(ctx, 10); err != nil || len(dead) != 0 {
+		t.Errorf("DeadEvents after revive = %v, %v", ids(dead), err)
+	}
+}
+
+// testOutboxRevive: a corp's noticeUrl arriving makes its dead keys and
+// its waiting heads due at once; leased heads and other corps are left
+// alone.
+func testOutboxRevive(t *testing.T, s fixture) {
+	ctx := context.Background()
+	enqueue(t, s,
+		&Event{ID: "w", Key: "W", CorpID: "c1"},
+		&Event{ID: "d", Key: "D", CorpID: "c1"},
+		&Event{ID: "l", Key: "L", CorpID: "c1"},
+		&Event{ID: "o", Key: "O", CorpID: "c2"},
+	)
+	events, err := s.Claim(ctx, t0, time.Hour, 10)
+	if err != nil || len(events) != 4 {
+		t.Fatalf("Claim = %v, %v", ids(events), err)
+	}
+	far := t0.Add(5 * time.Minute)
+	for _, e := range events {
+		switch e.ID {
+		case "w", "o":
+			err = s.Retry(ctx, e, far, "502")
+		case "d":
+			err = s.Bury(ctx, e, "gave up", t0)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := t0.Add(time.Second)
+	wantClaim(t, s, now)
+	if n, err := s.Revive(ctx, Revival{CorpID: "c1"}, now); err != nil || n != 2 {
+		t.Fatalf("Revive(c1) = %d, %v; want 2 (w waiting, d dead; l is leased)", n, err)
+	}
+	events, err = s.Claim(ctx, now, time.Minute, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(events); !slices.Equal(got, []string{"d", "w"}) {
+		t.Errorf("Claim after Revive = %v, want d w", got)
+	}
+	for _, e := range events {
+		if e.Attempts != 0 {
+			t.Errorf("revived %s has %d attempts, want 0", e.ID, e.Attempts)
+		}
+	}
+	if n, err := s.Revive(ctx, Revival{EventID: "o"}, now); err != nil || n != 1 {
+		t.Errorf("Revive(event o) = %d, %v; want 1", n, err)
+	}
+	wantClaim(t, s, now, "o")
+	if n, err := s.Revive(ctx, Revival{EventID: "missing"}, now); err != nil || n != 0 {
+		t.Errorf("Revive(missing) = %d, %v; want 0, nil", n, err)
+	}
+}

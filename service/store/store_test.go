@@ -41,6 +41,10 @@ type backend interface {
 	Claim(ctx context.Context, now time.Time, lease time.Duration, max int) ([]*Event, error)
 	Ack(ctx context.Context, e *Event) error
 	Retry(ctx context.Context, e *Event, next time.Time, lastErr string) error
+	Defer(ctx context.Context, e *Event, next time.Time) error
+	Bury(ctx context.Context, e *Event, reason string, now time.Time) error
+	DeadEvents(ctx context.Context, n int) ([]*Event, error)
+	Revive(ctx context.Context, sel Revival, now time.Time) (int, error)
 	OutboxStats(ctx context.Context, now time.Time) (OutboxStats, error)
 	Counts(ctx context.Context) (Counts, error)
 	Ping(ctx context.Context) error
@@ -98,6 +102,9 @@ func testStore(t *testing.T, open opener) {
 		{"OutboxLease", testOutboxLease},
 		{"OutboxRetry", testOutboxRetry},
 		{"OutboxStats", testOutboxStats},
+		{"OutboxDefer", testOutboxDefer},
+		{"OutboxDead", testOutboxDead},
+		{"OutboxRevive", testOutboxRevive},
 		{"Counts", testCounts},
 		{"Ping", testPing},
 	}

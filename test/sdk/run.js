@@ -56,6 +56,7 @@ async function main() {
     ['flows', () => require('./lib/flows').run(ctx)],
     ['orders', () => require('./lib/orders').run(ctx)],
     ['cancel', () => require('./lib/auth').cancel(ctx)],
+    ['events', () => require('./lib/events').run(ctx)],
   ];
   for (const [name, phase] of phases) {
     try {

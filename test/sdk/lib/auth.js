@@ -112,6 +112,11 @@ async function cancel(ctx) {
   const { e1, e2, R, S } = ctx;
   const t2b = await cancelOne(ctx, e2, S.T2);
   const t2c = await cancelOne(ctx, e1, t2b);
+  // Corp 2's consent is pushed as CORP_AUTH SUCCESS (events.js checks it).
+  await R.action('esign_2_0.CreateDevelopers').step('corp 2 noticeUrl', async () => {
+    expectOK(e2, 'CreateDevelopers', await e2.call('CreateDevelopers', need(t2c, 'renewed corp 2 token'),
+      e2.request('CreateDevelopers', { noticeUrl: `${S.local}/dingtalk/events/corp2` })));
+  });
   await R.action('esign_2_0.GetAuthUrl').step('consent', () => authorizeCorp2(ctx, need(t2c, 'renewed corp 2 token')));
 }
 

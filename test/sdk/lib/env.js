@@ -37,6 +37,14 @@ class Control {
     return this.req('POST', `/_control/flows/${flowId}/sign`, { accountId });
   }
 
+  refuse(flowId, accountId, reason) {
+    return this.req('POST', `/_control/flows/${flowId}/refuse`, { accountId, reason });
+  }
+
+  revoke(flowId, reason) {
+    return this.req('POST', `/_control/flows/${flowId}/revoke`, { reason });
+  }
+
   markRead(flowId, accountId) {
     return this.req('POST', `/_control/flows/${flowId}/markread`, { accountId });
   }
@@ -97,21 +105,57 @@ async function upload(uploadUrl, buf, contentType) {
 }
 
 // localEndpoint serves 200 {"success":true} on 127.0.0.1 for noticeUrl and
-// redirectUrl, and counts what it receives.
+// redirectUrl, and counts what it receives. Events POSTed under
+// /dingtalk/events are parsed as DingTalk's page "e签宝事件" documents
+// them (parseEvent) into events.
 async function localEndpoint() {
   const hits = [];
+  const events = [];
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (c) => { body += c; });
     req.on('end', () => {
       hits.push({ method: req.method, url: req.url, body });
+      if (req.method === 'POST' && req.url.startsWith('/dingtalk/events')) {
+        let ev;
+        try {
+          ev = parseEvent(body);
+        } catch (e) {
+          ev = { error: `${e.message}: ${body.slice(0, 200)}` };
+        }
+        ev.path = req.url;
+        ev.eventId = req.headers['x-esigngw-event-id'];
+        events.push(ev);
+      }
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{"success":true}');
     });
   });
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   const base = `http://127.0.0.1:${server.address().port}`;
-  return { base, hits, close: () => new Promise((ok) => server.close(ok)) };
+  return { base, hits, events, close: () => new Promise((ok) => server.close(ok)) };
+}
+
+// parseEvent reads an event body exactly as the page documents it:
+// {"action":"SIGN","taskId","bizData":{"status":RUNNING|FINISH|REVOKE|REFUSE,
+// "finishTime" (only on FINISH)}} or {"action":"CORP_AUTH","taskId",
+// "bizData":{"status":SUCCESS|FALL}}; any other field is an error.
+function parseEvent(body) {
+  const ev = JSON.parse(body);
+  const only = (o, keys, what) => {
+    if (o === null || typeof o !== 'object' || Array.isArray(o)) throw new Error(`${what} is not an object`);
+    for (const k of Object.keys(o)) if (!keys.includes(k)) throw new Error(`${what} has undocumented field ${k}`);
+  };
+  only(ev, ['action', 'taskId', 'bizData'], 'event');
+  if (typeof ev.taskId !== 'string') throw new Error('taskId is not a string');
+  const statuses = { SIGN: ['RUNNING', 'FINISH', 'REVOKE', 'REFUSE'], CORP_AUTH: ['SUCCESS', 'FALL'] }[ev.action];
+  if (!statuses) throw new Error(`undocumented action ${ev.action}`);
+  only(ev.bizData, ev.action === 'SIGN' ? ['status', 'finishTime'] : ['status'], 'bizData');
+  if (!statuses.includes(ev.bizData.status)) throw new Error(`undocumented ${ev.action} status ${ev.bizData.status}`);
+  const finish = ev.bizData.finishTime;
+  if ((finish !== undefined) !== (ev.bizData.status === 'FINISH')) throw new Error(`finishTime on status ${ev.bizData.status}`);
+  if (finish !== undefined && !(Number.isInteger(finish) && finish > 1e12)) throw new Error(`finishTime ${finish} is not epoch ms`);
+  return { action: ev.action, taskId: ev.taskId, status: ev.bizData.status, finishTime: finish };
 }
 
 // pathAfter returns the path segment after marker in url (e.g. the flow id
@@ -126,4 +170,4 @@ function pathAfter(url, marker) {
 
 const uid = (prefix) => `${prefix}-${Date.now().toString(36)}${crypto.randomBytes(3).toString('hex')}`;
 
-module.exports = { Control, makePdf, md5b64, upload, localEndpoint, pathAfter, uid };
+module.exports = { Control, makePdf, md5b64, upload, localEndpoint, parseEvent, pathAfter, uid };

@@ -51,12 +51,17 @@ async function signingPages(ctx) {
   const { e1, e2, R, S } = ctx;
   let a = R.action('esign_2_0.GetExecuteUrl');
   const exec = async (account) => {
-    const b = expectOK(e2, 'GetExecuteUrl', await e2.call('GetExecuteUrl', S.T1, e2.request('GetExecuteUrl', { taskId: need(S.task, 'taskId'), account, signContainer: 1 })));
+    const b = expectOK(e2, 'GetExecuteUrl', await e2.call('GetExecuteUrl', S.T1, e2.request('GetExecuteUrl', { taskId: need(S.task, 'taskId'), account, signContainer: 2 })));
     const u = new URL(b.longUrl);
     return { flowId: pathAfter(b.longUrl, 'sign'), accountId: need(u.searchParams.get('account'), 'account in longUrl') };
   };
   const s1 = await a.step('success', () => exec('u-signer'));
   const s2 = await a.step('success', () => exec('u-sealer'));
+  // signContainer 1 (the default) is DingTalk's container: pcUrl/mobileUrl, no browser URLs.
+  await a.step('success', async () => {
+    const b = expectOK(e2, 'GetExecuteUrl', await e2.call('GetExecuteUrl', S.T1, e2.request('GetExecuteUrl', { taskId: need(S.task, 'taskId'), account: 'u-signer', signContainer: 1 })));
+    if (!b.pcUrl || !b.mobileUrl || b.longUrl || b.shortUrl) throw new Error(`signContainer 1: want pcUrl/mobileUrl only, got ${JSON.stringify(b)}`);
+  });
   if (s1 && s2) {
     S.flowId = s1.flowId;
     S.acctSigner = s1.accountId;
@@ -246,4 +251,4 @@ async function run(ctx) {
   await startAction(ctx, e1, 'GetProcessStartUrl', ['files', 'files[0].fileId', 'files[0].fileName', 'initiatorUserId']);
 }
 
-module.exports = { run };
+module.exports = { run, processBody };
