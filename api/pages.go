@@ -42,6 +42,10 @@ func render(c *gin.Context, status int, name string, data pageData) {
 	c.Header("Content-Type", "text/html; charset=utf-8")
 	c.Header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'")
 	c.Header("X-Frame-Options", "SAMEORIGIN")
+	// Task ids in the URL are capabilities: never sent on as a Referer,
+	// never kept by a cache.
+	c.Header("Referrer-Policy", "no-referrer")
+	c.Header("Cache-Control", "no-store")
 	c.Status(status)
 	if err := pages.ExecuteTemplate(c.Writer, name, data); err != nil {
 		_ = c.Error(err)

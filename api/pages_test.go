@@ -42,6 +42,10 @@ func isPage(t *testing.T, what string, res *apitest.Response, status int, want .
 	if res.Header.Get("X-Frame-Options") != "SAMEORIGIN" {
 		t.Errorf("%s: X-Frame-Options %q", what, res.Header.Get("X-Frame-Options"))
 	}
+	if res.Header.Get("Referrer-Policy") != "no-referrer" || res.Header.Get("Cache-Control") != "no-store" {
+		t.Errorf("%s: Referrer-Policy %q, Cache-Control %q: a page's URL carries its task id", what,
+			res.Header.Get("Referrer-Policy"), res.Header.Get("Cache-Control"))
+	}
 	for _, w := range want {
 		if !strings.Contains(string(res.Raw), w) {
 			t.Errorf("%s: the page lacks %q: %.600s", what, w, res.Raw)

@@ -65,6 +65,11 @@ func TestClientURLs(t *testing.T) {
 		"http://172.16.0.1/cb",
 		"http://192.168.1.1/cb",
 		"http://100.64.0.1/cb",
+		"http://[64:ff9b::7f00:1]/cb",    // NAT64 of 127.0.0.1
+		"http://[64:ff9b::a9fe:a9fe]/cb", // NAT64 of 169.254.169.254
+		"http://[64:ff9b:1::a00:1]/cb",   // local-use NAT64
+		"http://[::7f00:1]/cb",           // IPv4-compatible 127.0.0.1
+		"http://[2002:a00:1::1]/cb",      // 6to4 of 10.0.0.1
 		"http://localhost/cb",
 		"http://LOCALHOST:8080/cb",
 		"http://api.localhost/cb",

@@ -42,14 +42,35 @@ func (s *core) checkURL(field, raw string) error {
 	return nil
 }
 
-// PublicIP reports whether ip is a public unicast address.
+// PublicIP reports whether ip is a public unicast address. IPv6 ranges
+// that carry an IPv4 address (NAT64, IPv4-compatible, 6to4) are judged by
+// that address or refused: through a NAT64 gateway 64:ff9b::7f00:1 is
+// 127.0.0.1.
 func PublicIP(ip netip.Addr) bool {
 	ip = ip.Unmap()
+	if ip.Is6() {
+		for _, p := range embedsIPv4 {
+			if p.Contains(ip) {
+				return false
+			}
+		}
+		if sixToFour.Contains(ip) {
+			b := ip.As16()
+			return PublicIP(netip.AddrFrom4([4]byte{b[2], b[3], b[4], b[5]}))
+		}
+	}
 	return ip.IsValid() && ip.IsGlobalUnicast() && !ip.IsPrivate() && !ip.IsLoopback() &&
 		!ip.IsLinkLocalUnicast() && !ip.IsUnspecified() && !cgnat.Contains(ip)
 }
 
-var cgnat = netip.MustParsePrefix("100.64.0.0/10")
+var (
+	cgnat = netip.MustParsePrefix("100.64.0.0/10")
+	// embedsIPv4 are refused outright: NAT64's well-known and local-use
+	// prefixes (RFC 6052, 8215) and IPv4-compatible addresses (::/96).
+	embedsIPv4 = []netip.Prefix{netip.MustParsePrefix("64:ff9b::/96"), netip.MustParsePrefix("64:ff9b:1::/48"),
+		netip.MustParsePrefix("::/96")}
+	sixToFour = netip.MustParsePrefix("2002::/16") // 2002:AABB:CCDD:: carries A.B.C.D
+)
 
 // PublicOnlyDialer refuses connections to non-public addresses after DNS
 // resolution, so a hostname that resolves to an internal address cannot be
