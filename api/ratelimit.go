@@ -1,7 +1,10 @@
 package api
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"io"
 	"log/slog"
 	"strings"
 
@@ -27,6 +30,9 @@ type RateLimit struct {
 	// to case, because the config loader lower-cases map keys. A value of 0
 	// or less means no limit on that action.
 	PerAPI map[string]int
+	// Token is the limit of the token endpoints per client address and
+	// per app key; 0 means DefaultTokenRateLimit, negative means none.
+	Token int
 	// Limiter counts calls for every replica (the Redis store's GCRA); nil
 	// means a limiter in this process alone. Rate limiting fails open to a
 	// local limit while it fails (middleware.RateLimit).
@@ -72,4 +78,78 @@ func callerKey(ctx context.Context) string {
 		return ""
 	}
 	return c.AppKey + "|" + c.CorpID
+}
+
+// DefaultTokenRateLimit is the token endpoints' limit per client address
+// and per app key, in calls per second: an app asks for a token every two
+// hours per corp, so this is far above honest use and far below guessing
+// a secret at speed.
+const DefaultTokenRateLimit = 10
+
+// tokenCallerKey is the context key of the token endpoints' caller.
+type tokenCallerKey struct{}
+
+// tokenCaller is who asks for a token: the client address and the app key
+// the body names (appKey or suiteKey).
+type tokenCaller struct{ addr, app string }
+
+// tokenHandlers return the token endpoints' middleware: one limit per
+// client address and one per app key, each with DingTalk's 403 body. The
+// app key is read from the body, which is put back for the handler (token
+// bodies are a few hundred bytes, and the body limit still applies).
+func (rl RateLimit) tokenHandlers(log *slog.Logger, m *Metrics) []gin.HandlerFunc {
+	qps := rl.Token
+	if qps == 0 {
+		qps = DefaultTokenRateLimit
+	}
+	onReject := rl.OnReject
+	if onReject == nil && m != nil {
+		onReject = m.RateLimited
+	}
+	limit := func(key func(tokenCaller) string) gin.HandlerFunc {
+		return middleware.RateLimit(middleware.RateLimitConfig{
+			Limiter: rl.Limiter,
+			Limit:   func(string) int { return qps },
+			Key: func(ctx context.Context) string {
+				if who, ok := ctx.Value(tokenCallerKey{}).(tokenCaller); ok {
+					return key(who)
+				}
+				return ""
+			},
+			Rejected: dingtalk.ErrQPSLimit,
+			OnReject: onReject,
+			Log:      log,
+		})
+	}
+	identify := func(c *gin.Context) {
+		who := tokenCaller{addr: c.ClientIP()}
+		body, err := io.ReadAll(c.Request.Body)
+		// The handler reads what was read, then the same error (a body
+		// over the limit is still 413).
+		c.Request.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), errReader{err}))
+		var keys struct{ AppKey, SuiteKey string }
+		if err == nil && json.Unmarshal(body, &keys) == nil {
+			who.app = keys.AppKey + keys.SuiteKey
+		}
+		c.Request = c.Request.WithContext(context.WithValue(c.Request.Context(), tokenCallerKey{}, who))
+		c.Next()
+	}
+	return []gin.HandlerFunc{identify,
+		limit(func(w tokenCaller) string { return "token-addr|" + w.addr }),
+		limit(func(w tokenCaller) string {
+			if w.app == "" {
+				return ""
+			}
+			return "token-app|" + w.app
+		})}
+}
+
+// errReader returns err, or io.EOF when err is nil.
+type errReader struct{ err error }
+
+func (r errReader) Read([]byte) (int, error) {
+	if r.err == nil {
+		return 0, io.EOF
+	}
+	return 0, r.err
 }

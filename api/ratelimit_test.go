@@ -1,6 +1,9 @@
 package api_test
 
 import (
+	"bytes"
+	"encoding/json"
+	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
@@ -154,4 +157,51 @@ func countStatus(res []*apitest.Response, status int) int {
 		}
 	}
 	return n
+}
+
+// TestTokenEndpointsThrottled (issue 13 item 10): wrong secrets cannot be
+// tried at speed. The token endpoints are limited per client address and
+// per app key, with DingTalk's 403 JSON; another app from another address
+// has its own budget.
+func TestTokenEndpointsThrottled(t *testing.T) {
+	const qps = 5
+	g := apitest.New(t, apitest.Options{Router: func(d *api.Config) { d.RateLimit.Token = qps }})
+	guess := func(addr, path string, body map[string]string) *apitest.Response {
+		b, _ := json.Marshal(body)
+		req := httptest.NewRequest("POST", path, bytes.NewReader(b))
+		req.Header.Set("Content-Type", "application/json")
+		req.RemoteAddr = addr
+		return g.Serve(req)
+	}
+	wrong := map[string]string{"suiteKey": apitest.SuiteKey, "suiteSecret": "guess", "authCorpId": apitest.CorpA, "suiteTicket": "t"}
+	const n = 40
+	start := time.Now()
+	var refused int
+	for i := 0; i < n; i++ {
+		res := guess("198.51.100.7:4000", "/v1.0/oauth2/corpAccessToken", wrong)
+		switch res.Status {
+		case 403:
+			refused++
+			checkError(t, res, "Forbidden.AccessDenied.QpsLimitForAppkeyAndApi")
+		case 400: // the wrong secret, judged
+		default:
+			t.Fatalf("guess %d: %d %s", i, res.Status, res.Raw)
+		}
+	}
+	// GCRA lets the limit through at once and then the rate: the count
+	// allowed is bounded by the time the burst took, not by a wall clock.
+	allowed, maxAllowed := n-refused, qps+int(time.Since(start).Seconds()*qps)+1
+	t.Logf("%d guesses in %v: %d judged, %d refused", n, time.Since(start), allowed, refused)
+	if allowed > maxAllowed {
+		t.Errorf("%d guesses judged, want at most %d at %d/s", allowed, maxAllowed, qps)
+	}
+	// The same app from a new address is still limited (per app key)...
+	if res := guess("203.0.113.9:5000", "/v1.0/oauth2/corpAccessToken", wrong); res.Status != 403 {
+		t.Errorf("the same app from another address: %d %s, want 403", res.Status, res.Raw)
+	}
+	// ...while another app from another address is not.
+	other := map[string]string{"appKey": apitest.InternalKey, "appSecret": apitest.AppSecret}
+	if res := guess("203.0.113.10:5000", "/v1.0/oauth2/accessToken", other); res.Status != 200 {
+		t.Errorf("another app from another address: %d %s, want 200", res.Status, res.Raw)
+	}
 }

@@ -85,7 +85,7 @@ func NewRouter(cfg Config) *gin.Engine {
 	rows := append(h.actions(), h.platform()...)
 	auth := middleware.Auth(cfg.Metrics.authenticator(cfg.Services.Tokens))
 	limit := cfg.RateLimit.handler(cfg.Log, cfg.Metrics)
-	register(r, rows, auth, limit, adminAuth(cfg.AdminToken), enabled)
+	register(r, rows, auth, limit, adminAuth(cfg.AdminToken), cfg.RateLimit.tokenHandlers(cfg.Log, cfg.Metrics), enabled)
 	doc, err := buildOpenAPI(rowsFor(rows, enabled))
 	if err != nil {
 		panic("openapi: " + err.Error()) // static data: it fails in every test run, never only in production

@@ -137,7 +137,7 @@ func permit(rt *route) gin.HandlerFunc {
 }
 
 // register adds the rows to r, each behind the checks its access needs.
-func register(r *gin.Engine, rows []route, auth, limit, adminAuth gin.HandlerFunc, enabled func(need string) bool) {
+func register(r *gin.Engine, rows []route, auth, limit, adminAuth gin.HandlerFunc, tokenLimit []gin.HandlerFunc, enabled func(need string) bool) {
 	for i := range rows {
 		rt := &rows[i]
 		if rt.need != "" && !enabled(rt.need) {
@@ -146,6 +146,9 @@ func register(r *gin.Engine, rows []route, auth, limit, adminAuth gin.HandlerFun
 		var chain []gin.HandlerFunc
 		if rt.Version != "" {
 			chain = append(chain, documentErrors(rt))
+		}
+		if rt.Version == oauth2 {
+			chain = append(chain, tokenLimit...)
 		}
 		switch rt.Access {
 		case token:

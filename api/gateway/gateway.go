@@ -110,6 +110,9 @@ type DebugConfig struct {
 type RateLimitConfig struct {
 	Default int            `mapstructure:"default"`
 	PerAPI  map[string]int `mapstructure:"per_api"`
+	// Token limits the token endpoints per client address and per app key
+	// (calls per second); 0 means api.DefaultTokenRateLimit, negative none.
+	Token int `mapstructure:"token"`
 }
 
 // LogConfig is the log format and level.
@@ -209,7 +212,7 @@ func New(ctx context.Context, cfg Config) (*Gateway, error) {
 	}
 	acfg := api.Config{Services: services, Log: log, AdminToken: cfg.Admin.Token, BodyLimit: cfg.Server.BodyLimit,
 		Ready: g.readyCheck, Metrics: metrics, Version: Version(), Demo: cfg.Hooks.Demo,
-		RateLimit: api.RateLimit{Default: cfg.RateLimit.Default, PerAPI: cfg.RateLimit.PerAPI, Limiter: limiter}}
+		RateLimit: api.RateLimit{Default: cfg.RateLimit.Default, PerAPI: cfg.RateLimit.PerAPI, Token: cfg.RateLimit.Token, Limiter: limiter}}
 	if cfg.Hooks.Router != nil {
 		cfg.Hooks.Router(&acfg)
 	}
