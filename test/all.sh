@@ -11,7 +11,22 @@ cd "$(dirname "$0")/.."
 
 # Every test skipped on this machine leaves a line here (test/testkit.Skip).
 skips="$(mktemp)"
-trap 'rm -f "$skips"' EXIT
+# The list of skipped tests is printed however the run ends, failed runs
+# included.
+report_skips() {
+  local status=$?
+  if [ -s "$skips" ]; then
+    echo
+    echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
+    echo "!! NOT all tests ran: $(wc -l <"$skips") tests were SKIPPED on this machine:"
+    sed "s|^$PWD/||" "$skips" | sort | sed 's/^/!!   /'
+    echo "!! Install what they need (.ci/run does: apt-get install redis-server) and run again."
+    echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
+  fi
+  rm -f "$skips"
+  exit "$status"
+}
+trap report_skips EXIT
 export ESIGNGW_SKIP_LOG="$skips"
 if ! command -v redis-server >/dev/null 2>&1; then
   if [ -n "${ESIGNGW_REQUIRE_REDIS:-}" ]; then
@@ -52,14 +67,8 @@ if [ -f test/browser/run.sh ]; then
   echo "== API Explorer in headless Chromium"
   bash test/browser/run.sh
 fi
+# Skipped tests (listed by report_skips) mean the run is not a pass.
 if [ -s "$skips" ]; then
-  root="$(pwd)"
-  echo
-  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
-  echo "!! NOT all tests ran: $(wc -l <"$skips") tests were SKIPPED on this machine:"
-  sed "s|^$root/||; s|^$root |. |" "$skips" | sort | sed 's/^/!!   /'
-  echo "!! Install what they need (.ci/run does: apt-get install redis-server) and run again."
-  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
   exit 3
 fi
 echo "== all tests passed"
