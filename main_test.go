@@ -66,7 +66,7 @@ func TestEnvOverridesEveryKey(t *testing.T) {
 		"dingtalk.apps":      `[{"key":"k","secret":"s","type":"isv_enterprise","corps":["c1","c2"],"event_token":"et"}]`,
 		"dingtalk.token_ttl": "60s", "dingtalk.signing_keys": "k1:0123456789abcdef0123456789abcdef",
 		"dingtalk.allow_private_urls": "true", "dingtalk.initial_quota": "5",
-		"dingtalk.revocation_stale": "3s", "ratelimit.default": "7", "ratelimit.per_api": `{"/v2.0/esign/process/startAtOnce":5}`,
+		"dingtalk.revocation_stale": "3s", "ratelimit.default": "7", "ratelimit.token": "4", "ratelimit.per_api": `{"/v2.0/esign/process/startAtOnce":5}`,
 		"admin.token": "adm", "log.format": "text", "log.level": "debug",
 		"cache.ttl": "5s", "debug.addr": "127.0.0.1:6060",
 	}
@@ -124,6 +124,7 @@ func TestEnvOverridesEveryKey(t *testing.T) {
 		{"dingtalk.initial_quota", cfg.Dingtalk.InitialQuota, int64(5)},
 		{"dingtalk.revocation_stale", cfg.Dingtalk.RevocationStale, 3 * time.Second},
 		{"ratelimit.default", cfg.RateLimit.Default, 7},
+		{"ratelimit.token", cfg.RateLimit.Token, 4},
 		{"ratelimit.per_api", len(cfg.RateLimit.PerAPI) == 1 && cfg.RateLimit.PerAPI["/v2.0/esign/process/startAtOnce"] == 5, true},
 		{"admin.token", cfg.Admin.Token, "adm"},
 		{"cache.ttl", cfg.Cache.TTL, 5 * time.Second},
