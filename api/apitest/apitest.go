@@ -25,6 +25,7 @@ import (
 	"esign-gateway/api"
 	"esign-gateway/api/gateway"
 	"esign-gateway/esign"
+	"esign-gateway/esign/check"
 	"esign-gateway/esign/esigntest"
 	"esign-gateway/service"
 	"esign-gateway/service/store"
@@ -274,7 +275,7 @@ func (g *Gateway) Serve(req *http.Request) *Response {
 }
 
 // PDF is a small document for uploads.
-var PDF = []byte("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n3 0 obj << /Type /Page >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+var PDF = check.OnePagePDF
 
 // Upload creates a file for the token's corp through GetFileUploadUrl and
 // PUTs the bytes to e签宝's upload address, and returns the file id.

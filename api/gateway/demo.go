@@ -17,6 +17,7 @@ import (
 
 	"esign-gateway/api"
 	"esign-gateway/dingtalk"
+	"esign-gateway/esign/check"
 	"esign-gateway/esign/esigntest"
 	"esign-gateway/service"
 )
@@ -194,7 +195,7 @@ func seedDemo(ctx context.Context, base string, g *Gateway, emu *esigntest.Serve
 }
 
 // demoPDF is the demo's one-page contract.
-var demoPDF = []byte("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+var demoPDF = check.OnePagePDF
 
 func printDemo(out io.Writer, base, emuURL, token, noticeURL, eventToken, eventAESKey string, seed *demoSeed) {
 	// url is an action's address with its path parameters filled in.

@@ -14,11 +14,12 @@ import (
 	"time"
 
 	"esign-gateway/api"
+	"esign-gateway/esign/check"
 	"esign-gateway/service"
 )
 
 // pdf is a small document to sign.
-var pdf = []byte("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n3 0 obj << /Type /Page >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+var pdf = check.OnePagePDF
 
 // seed does what a DingTalk app would, through HTTP only: a corp token
 // (GetCorpAccessToken), an upload (GetFileUploadUrl, then

@@ -24,6 +24,7 @@ import (
 	"testing"
 	"time"
 
+	"esign-gateway/esign/check"
 	"esign-gateway/esign/esigntest"
 )
 
@@ -259,7 +260,7 @@ func (g *gateway) token() string {
 // upload creates a file through the gateway and PUTs a PDF to e签宝.
 func (g *gateway) upload(token string) string {
 	g.t.Helper()
-	pdf := []byte("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n3 0 obj << /Type /Page >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+	pdf := check.OnePagePDF
 	sum := md5.Sum(pdf)
 	md := base64.StdEncoding.EncodeToString(sum[:])
 	st, m, err := call(context.Background(), http.DefaultClient, "POST", g.base+"/v2.0/esign/files/uploadUrls", token,

@@ -21,6 +21,7 @@ import (
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
 	"esign-gateway/api"
+	"esign-gateway/esign/check"
 	"esign-gateway/esign/esigntest"
 )
 
@@ -207,7 +208,7 @@ func (e *environment) targets() ([]vegeta.Target, error) {
 		return nil, err
 	}
 	e.token = m["accessToken"].(string)
-	pdf := []byte("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n3 0 obj << /Type /Page >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+	pdf := check.OnePagePDF
 	sum := md5.Sum(pdf)
 	md := base64.StdEncoding.EncodeToString(sum[:])
 	up, err := e.call("POST", e.base+path("GetFileUploadUrl", "esign_2.0"), map[string]any{"contentMd5": md, "contentType": "application/pdf", "convert2Pdf": false, "fileName": "a.pdf", "fileSize": len(pdf)})
