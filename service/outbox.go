@@ -203,6 +203,12 @@ func (s *core) push(ctx context.Context, ev *store.Event) {
 		if rerr := s.store.Retry(wctx, ev, next, err.Error()); rerr != nil {
 			s.log.Warn("outbox: reschedule failed; the lease will expire", slog.String("event", ev.ID), slog.Any("error", rerr))
 		}
+		// CreateDevelopers may have run between the check above and Retry:
+		// its revival skipped this event, leased then. Looking again now that
+		// the lease is gone closes that window.
+		if s.noticeURLChanged(wctx, ev.CorpID, tried) {
+			s.reviveCorp(wctx, ev.CorpID)
+		}
 	}
 	if s.cfg.Outbox.OnPush != nil {
 		s.cfg.Outbox.OnPush(outcome)
