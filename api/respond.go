@@ -1,13 +1,17 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"esign-gateway/dingtalk"
 	"esign-gateway/middleware"
+	"esign-gateway/service"
 )
 
 // headered is an answer that also sets response headers (esign_1.0
@@ -19,13 +23,23 @@ type headered interface {
 // answer serves a route's endpoint: the handler's answer is written as the
 // success body, in esign_1.0's envelope {"code":0,"message":"ok","data":...}
 // for that version and flat otherwise; an error is recorded for
-// renderErrors.
+// renderErrors. A read answered from held state while e签宝 was down
+// (service.Staleness) says so in headers, its body unchanged.
 func answer(rt *route) gin.HandlerFunc {
 	return func(c *gin.Context) {
+		var st *service.Staleness
+		if rt.Method == http.MethodGet {
+			var ctx context.Context
+			ctx, st = service.WithStaleness(c.Request.Context())
+			c.Request = c.Request.WithContext(ctx)
+		}
 		body, err := rt.ep.serve(c, rt)
 		if err != nil {
 			_ = c.Error(err)
 			return
+		}
+		if st != nil && st.Stale {
+			staleHeaders(c, st)
 		}
 		if h, ok := body.(headered); ok {
 			for k, v := range h.ResponseHeaders() {
@@ -37,6 +51,19 @@ func answer(rt *route) gin.HandlerFunc {
 		}
 		c.JSON(http.StatusOK, body)
 	}
+}
+
+// Headers of an answer from held state: Age (RFC 9111 §5.1, whole
+// seconds since the gateway last heard about the flow from e签宝) and
+// X-Esigngw-Stale, which no fresh answer carries.
+const (
+	headerAge   = "Age"
+	headerStale = "X-Esigngw-Stale"
+)
+
+func staleHeaders(c *gin.Context, st *service.Staleness) {
+	c.Header(headerAge, strconv.FormatInt(int64(st.Age/time.Second), 10))
+	c.Header(headerStale, "true")
 }
 
 // renderErrors writes the response for the last error a handler or
