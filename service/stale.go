@@ -157,17 +157,16 @@ func (s *core) heldState(ctx context.Context, taskID string, need func(*heldFlow
 }
 
 // heardAt is when the gateway last heard about the flow from e签宝: its
-// last good read here, or the latest change in the store (a callback or a
-// read on any replica). Log times are e签宝's event times, no later than
-// when the gateway heard of them, so the age is never understated.
-func heardAt(f *heldFlow, t *store.Task, logs []store.LogEntry) time.Time {
+// last good read here, or the latest entry of the task's log (a callback
+// or a read on any replica). Log times are e签宝's event times, no later
+// than when the gateway heard of them, so the age is never understated.
+// (The task's UpdatedAt is not used: stores stamp it on their own clock.)
+func heardAt(f *heldFlow, logs []store.LogEntry) time.Time {
 	at := f.at
-	latest := t.UpdatedAt
 	for _, l := range logs {
-		latest = max(latest, l.OperateTime)
-	}
-	if ms := time.UnixMilli(latest); latest > 0 && ms.After(at) {
-		at = ms
+		if ms := time.UnixMilli(l.OperateTime); ms.After(at) {
+			at = ms
+		}
 	}
 	return at
 }
@@ -184,7 +183,7 @@ func (s *core) staleDetail(ctx context.Context, taskID string, upErr error) (*di
 	for i, l := range logs {
 		out.Logs[i] = dingtalk.Log{LogType: l.LogType, OperateDescription: l.Description, OperateTime: l.OperateTime, OperatorAccountName: l.OperatorName}
 	}
-	markStale(ctx, s.now().Sub(heardAt(f, t, logs)))
+	markStale(ctx, s.now().Sub(heardAt(f, logs)))
 	return out, nil
 }
 
@@ -215,7 +214,7 @@ func (s *core) staleSignDetail(ctx context.Context, taskID string, upErr error) 
 		}
 		out.Signers[i] = dingtalk.SignerState{SignStatus: st, SignerName: sg.name}
 	}
-	markStale(ctx, s.now().Sub(heardAt(f, t, logs)))
+	markStale(ctx, s.now().Sub(heardAt(f, logs)))
 	return out, nil
 }
 
