@@ -139,7 +139,9 @@ func TestReadsSurviveOutage(t *testing.T) {
 				g.Emulator.SetFault(f.fault)
 				wantFailed(t, "GetFlowDetail of a task never read", readAction{"GetFlowDetail", "esign_2.0"}.call(g, tok, unread), f.status, f.code)
 				for _, r := range flowReads {
+					start := time.Now()
 					wantStale(t, r.action+" "+r.version, r.call(g, tok, task), fresh[r], 42)
+					t.Logf("%s %s from held state in %v (breaker %s)", r.action, r.version, time.Since(start).Round(time.Millisecond), g.Service.Admin.BreakerState())
 				}
 				for _, r := range docReads {
 					wantStale(t, r.action+" "+r.version, r.call(g, tok, done), fresh[r], 42)
@@ -216,8 +218,33 @@ func TestReadsSurviveOutage(t *testing.T) {
 }
 
 // BenchmarkStaleFlowDetail: GetFlowDetail answered from held state while
-// the breaker is open (bolt store), against the same read with e签宝 up.
+// the breaker is open (bolt store), against the same read with e签宝 up;
+// one client, then 8 at once (parallel: answers/s only).
 func BenchmarkStaleFlowDetail(b *testing.B) {
+	b.Run("breaker open, 8 clients", func(b *testing.B) {
+		var sent atomic.Int64
+		g := staleGateway(b, "bolt", testkit.NewClock(time.Now()), &sent)
+		tok := g.Token(apitest.CorpA)
+		path := "/v2.0/esign/flowTasks/" + g.CreateFlow(tok, nil)
+		if res := g.Do("GET", path, tok, nil); res.Status != 200 {
+			b.Fatalf("fresh: %d %s", res.Status, res.Raw)
+		}
+		g.Emulator.SetFault(esigntest.Fault{Status: 503})
+		for g.Service.Admin.BreakerState() != "open" {
+			g.Do("GET", path, tok, nil)
+		}
+		b.SetParallelism(4) // GOMAXPROCS 2 here: 8 clients
+		b.ResetTimer()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if res := g.Do("GET", path, tok, nil); res.Status != 200 || res.Header.Get("X-Esigngw-Stale") != "true" {
+					b.Errorf("%d %s", res.Status, res.Raw)
+					return
+				}
+			}
+		})
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "answers/s")
+	})
 	for _, down := range []bool{false, true} {
 		name := "e签宝 up"
 		if down {
