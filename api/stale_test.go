@@ -115,6 +115,7 @@ func TestReadsSurviveOutage(t *testing.T) {
 						t.Fatal(err)
 					}
 				}
+				refused := g.CreateFlow(tok, nil)
 				unread := g.CreateFlow(tok, nil)
 				file := g.Upload(tok, "b.pdf", apitest.PDF)
 				waitCallbacks(t, g)
@@ -125,6 +126,9 @@ func TestReadsSurviveOutage(t *testing.T) {
 						t.Fatalf("%v fresh: %d %v %s", r, res.Status, res.Header, res.Raw)
 					}
 					fresh[r] = res.JSON
+				}
+				if res := (readAction{"GetSignDetail", "esign_2.0"}).call(g, tok, refused); res.Status != 200 {
+					t.Fatalf("GetSignDetail fresh: %d %s", res.Status, res.Raw)
 				}
 				for _, r := range docReads {
 					res := r.call(g, tok, done)
@@ -204,6 +208,17 @@ func TestReadsSurviveOutage(t *testing.T) {
 				}
 				if fd.JSON["flowStatus"] != float64(2) {
 					t.Errorf("GetFlowDetail flowStatus %v, want 2", fd.JSON["flowStatus"])
+				}
+
+				// u1 refuses another held flow during the outage.
+				if err := g.Emulator.Refuse(g.FlowID(refused), g.Participant(refused, "u1"), "不同意"); err != nil {
+					t.Fatal(err)
+				}
+				waitCallbacks(t, g)
+				rd := readAction{"GetSignDetail", "esign_2.0"}.call(g, tok, refused)
+				wantStale(t, "GetSignDetail after a refusal", rd, nil, 0)
+				if rd.JSON["flowStatus"] != float64(7) || rd.JSON["signers"].([]any)[0].(map[string]any)["signStatus"] != float64(4) {
+					t.Errorf("after u1 refused: %s, want flowStatus 7 and u1 at signStatus 4", rd.Raw)
 				}
 
 				// Held document links expire after 60 minutes: 56 minutes
