@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"reflect"
 	"strconv"
 	"time"
 
@@ -60,6 +61,26 @@ const (
 	headerAge   = "Age"
 	headerStale = "X-Esigngw-Stale"
 )
+
+// staleCapable reports whether answers of type res may come from held
+// state: the three flow reads, both versions.
+func staleCapable(res reflect.Type) bool {
+	switch res {
+	case reflect.TypeFor[*dingtalk.FlowDetail](), reflect.TypeFor[*dingtalk.FlowDetailV1](),
+		reflect.TypeFor[*dingtalk.SignDetail](), reflect.TypeFor[*dingtalk.SignDetailV1](),
+		reflect.TypeFor[*dingtalk.Docs](), reflect.TypeFor[[]dingtalk.Doc]():
+		return true
+	}
+	return false
+}
+
+// staleHeaderDocs adds the stale headers to an OpenAPI response's.
+func staleHeaderDocs(h map[string]any) {
+	h[headerAge] = map[string]any{"schema": map[string]any{"type": "integer"},
+		"description": "仅当 e签宝 不可用、以网关持有的状态作答时：距网关最后一次从 e签宝 获知该流程的秒数 / only on an answer from held state while e签宝 is down: seconds since the gateway last heard about the flow from e签宝"}
+	h[headerStale] = map[string]any{"schema": map[string]any{"type": "string", "enum": []string{"true"}},
+		"description": "以网关持有的状态作答 / answered from held state"}
+}
 
 func staleHeaders(c *gin.Context, st *service.Staleness) {
 	c.Header(headerAge, strconv.FormatInt(int64(st.Age/time.Second), 10))

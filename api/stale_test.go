@@ -4,10 +4,12 @@ import (
 	"reflect"
 	"sort"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"esign-gateway/api"
 	"esign-gateway/api/apitest"
 	"esign-gateway/esign"
 	"esign-gateway/esign/esigntest"
@@ -297,4 +299,47 @@ func BenchmarkStaleFlowDetail(b *testing.B) {
 			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
 		})
 	}
+}
+
+// TestStaleHeadersDocumented: the OpenAPI document names Age and
+// X-Esigngw-Stale on the six reads that may answer from held state, and on
+// no other action.
+func TestStaleHeadersDocumented(t *testing.T) {
+	g := apitest.New(t, apitest.Options{})
+	doc := g.Do("GET", "/openapi.json", "", nil)
+	want := map[string]bool{}
+	for _, r := range append(append([]readAction{}, flowReads...), docReads...) {
+		m, p := api.Route(r.action, r.version)
+		want[strings.ToLower(m)+" "+openAPIPath(p)] = true
+	}
+	found := 0
+	for path, item := range doc.JSON["paths"].(map[string]any) {
+		for method, op := range item.(map[string]any) {
+			ok200, _ := op.(map[string]any)["responses"].(map[string]any)["200"].(map[string]any)
+			headers, _ := ok200["headers"].(map[string]any)
+			_, age := headers["Age"]
+			_, stale := headers["X-Esigngw-Stale"]
+			key := method + " " + path
+			if age != want[key] || stale != want[key] {
+				t.Errorf("%s: Age documented %v, X-Esigngw-Stale %v, want %v", key, age, stale, want[key])
+			}
+			if want[key] {
+				found++
+			}
+		}
+	}
+	if found != len(want) {
+		t.Errorf("%d of the %d reads found in the document", found, len(want))
+	}
+}
+
+// openAPIPath turns gin's ":id" path parameters into OpenAPI's "{id}".
+func openAPIPath(p string) string {
+	parts := strings.Split(p, "/")
+	for i, s := range parts {
+		if strings.HasPrefix(s, ":") {
+			parts[i] = "{" + s[1:] + "}"
+		}
+	}
+	return strings.Join(parts, "/")
 }

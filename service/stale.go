@@ -218,18 +218,16 @@ func (s *core) staleSignDetail(ctx context.Context, taskID string, upErr error) 
 	return out, nil
 }
 
-// staleDocs is GetFlowDocs from held state: the documents last read, while
-// their download links still work (docURLLifetime less docURLMargin); an
-// expired link would be an answer that cannot be used, so then e签宝's
-// failure stands. A flow's signed documents do not change once it ends,
-// which is the only time e签宝 gives them.
+// staleDocs is GetFlowDocs from held state, for a task the caller already
+// found in the store: the documents last read, while their download links
+// still work (docURLLifetime less docURLMargin); an expired link would be
+// an answer that cannot be used, so then e签宝's failure stands. A flow's
+// signed documents do not change once it ends, which is the only time
+// e签宝 gives them.
 func (s *core) staleDocs(ctx context.Context, taskID string, upErr error) ([]dingtalk.Doc, error) {
 	f, ok := s.held.get(taskID, caller(ctx).CorpID)
 	now := s.now()
 	if !ok || f.docs == nil || now.Sub(f.docsAt) > docURLLifetime-docURLMargin {
-		return nil, upErr
-	}
-	if _, err := s.task(ctx, taskID, flowKinds...); err != nil {
 		return nil, upErr
 	}
 	markStale(ctx, now.Sub(f.docsAt))
