@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
@@ -323,5 +324,24 @@ func TestTraceSampling(t *testing.T) {
 	res = sendTraced(off, "GET", apitest.Path("GetFlowDetail", "esign_2.0", "taskId", task), tok, "00-"+callerTrace+"-"+callerSpan+"-01", "")
 	if line := logLine(t, &offLogs, res.Header.Get("x-acs-request-id")); line["traceid"] != nil {
 		t.Errorf("tracing off: access log traceid %v", line["traceid"])
+	}
+}
+
+// BenchmarkGetFlowDetailTraced is BenchmarkGetFlowDetail{Cached,Uncached}
+// on bbolt with tracing on and every trace recorded (spans handed to an
+// exporter that drops them): what tracing costs when it is on.
+func BenchmarkGetFlowDetailTraced(b *testing.B) {
+	for _, bc := range []struct {
+		name string
+		ttl  time.Duration
+	}{{"cached", 2 * time.Second}, {"uncached", -1}} {
+		b.Run(bc.name, func(b *testing.B) {
+			g := apitest.New(b, apitest.Options{Config: func(c *gateway.Config) {
+				c.Log.Level = "warn"
+				c.Cache.TTL = bc.ttl
+				c.Hooks.Traces = tracetest.NewNoopExporter()
+			}})
+			apitest.BenchFlowDetailOn(b, g)
+		})
 	}
 }
