@@ -69,6 +69,7 @@ func TestEnvOverridesEveryKey(t *testing.T) {
 		"dingtalk.revocation_stale": "3s", "ratelimit.default": "7", "ratelimit.token": "4", "ratelimit.per_api": `{"/v2.0/esign/process/startAtOnce":5}`,
 		"admin.token": "adm", "log.format": "text", "log.level": "debug",
 		"cache.ttl": "5s", "debug.addr": "127.0.0.1:6060",
+		"tracing.otlp_endpoint": "http://collector:4318", "tracing.sample_ratio": "0.25", "tracing.service_name": "gw-eu",
 	}
 	var keys []string
 	for k := range configKeys() {
@@ -131,6 +132,9 @@ func TestEnvOverridesEveryKey(t *testing.T) {
 		{"debug.addr", cfg.Debug.Addr, "127.0.0.1:6060"},
 		{"log.format", cfg.Log.Format, "text"},
 		{"log.level", cfg.Log.Level, "debug"},
+		{"tracing.otlp_endpoint", cfg.Tracing.OTLPEndpoint, "http://collector:4318"},
+		{"tracing.sample_ratio", cfg.Tracing.SampleRatio, 0.25},
+		{"tracing.service_name", cfg.Tracing.ServiceName, "gw-eu"},
 	}
 	if len(checks) != len(configKeys()) {
 		t.Fatalf("checks cover %d keys, gateway.Config has %d", len(checks), len(configKeys()))

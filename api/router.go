@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"go.opentelemetry.io/otel/trace"
 
 	"esign-gateway/dingtalk"
 	"esign-gateway/middleware"
@@ -43,6 +44,10 @@ type Config struct {
 	// Demo, if set, is the demo app the API Explorer prefills (the demo
 	// command); nil means not a demo.
 	Demo *DemoInfo
+	// Tracer, if set, gives every request a server span named for its
+	// row (tracing.go) and puts the trace id in the access log; nil means
+	// no tracing and no cost.
+	Tracer trace.Tracer
 }
 
 // NewRouter returns the gateway's router with every route of the tables
@@ -55,24 +60,6 @@ func NewRouter(cfg Config) *gin.Engine {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
 	h := &handlers{s: cfg.Services, cfg: &cfg}
-	r := gin.New()
-	r.HandleMethodNotAllowed = true
-	r.ContextWithFallback = true
-	// A trailing slash gets 404 InvalidAction.NotFound JSON as on DingTalk,
-	// not gin's 301/307 with an HTML body (found by FuzzBindRequests).
-	r.RedirectTrailingSlash = false
-	r.Use(
-		middleware.RequestID("x-acs-request-id"),
-		middleware.Logger(middleware.LoggerConfig{Log: cfg.Log, Identity: identity}),
-		// Metrics too sit outside renderErrors, to see the final status.
-		cfg.Metrics.requestMetrics(),
-		renderErrors(), // outside Recovery, inside Logger: the log sees the final status
-		middleware.Recovery(),
-		middleware.BodyLimit(cfg.BodyLimit, dingtalk.ErrBodyTooLarge),
-	)
-	r.NoRoute(notFound)
-	r.NoMethod(notFound)
-
 	enabled := func(need string) bool {
 		switch need {
 		case "admin":
@@ -83,6 +70,29 @@ func NewRouter(cfg Config) *gin.Engine {
 		return true
 	}
 	rows := append(h.actions(), h.platform()...)
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	r.ContextWithFallback = true
+	// A trailing slash gets 404 InvalidAction.NotFound JSON as on DingTalk,
+	// not gin's 301/307 with an HTML body (found by FuzzBindRequests).
+	r.RedirectTrailingSlash = false
+	logCfg := middleware.LoggerConfig{Log: cfg.Log, Identity: identity}
+	r.Use(middleware.RequestID("x-acs-request-id"))
+	if cfg.Tracer != nil {
+		r.Use(tracing(cfg.Tracer, rowsFor(rows, enabled)))
+		logCfg.TraceID = middleware.TraceID
+	}
+	r.Use(
+		middleware.Logger(logCfg),
+		// Metrics too sit outside renderErrors, to see the final status.
+		cfg.Metrics.requestMetrics(),
+		renderErrors(), // outside Recovery, inside Logger: the log sees the final status
+		middleware.Recovery(),
+		middleware.BodyLimit(cfg.BodyLimit, dingtalk.ErrBodyTooLarge),
+	)
+	r.NoRoute(notFound)
+	r.NoMethod(notFound)
+
 	auth := middleware.Auth(cfg.Metrics.authenticator(cfg.Services.Tokens))
 	limit := cfg.RateLimit.handler(cfg.Log, cfg.Metrics)
 	register(r, rows, auth, limit, adminAuth(cfg.AdminToken), cfg.RateLimit.tokenHandlers(cfg.Log, cfg.Metrics), enabled)

@@ -29,6 +29,8 @@ import (
 	"esign-gateway/middleware"
 	"esign-gateway/service"
 	"esign-gateway/service/store"
+
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
 
 // Defaults of the settings this package owns.
@@ -54,6 +56,7 @@ type Config struct {
 	Debug     DebugConfig     `mapstructure:"debug"`
 	RateLimit RateLimitConfig `mapstructure:"ratelimit"`
 	Log       LogConfig       `mapstructure:"log"`
+	Tracing   TracingConfig   `mapstructure:"tracing"`
 
 	Hooks Hooks `mapstructure:"-"`
 }
@@ -131,6 +134,9 @@ type Hooks struct {
 	// configuration before they are built (tests).
 	Service func(*service.Config)
 	Router  func(*api.Config)
+	// Traces, if set, turns tracing on and receives every span as it ends
+	// (tests: tracetest.InMemoryExporter).
+	Traces sdktrace.SpanExporter
 }
 
 // Gateway is a wired gateway.
@@ -145,6 +151,7 @@ type Gateway struct {
 	Log     *slog.Logger
 
 	cfg Config
+	tp  *sdktrace.TracerProvider // nil: tracing off
 	mu  sync.Mutex
 	up  bool
 }
@@ -154,11 +161,25 @@ type Gateway struct {
 func New(ctx context.Context, cfg Config) (*Gateway, error) {
 	log := newLogger(cfg.Log, cfg.Hooks.Out)
 	metrics := api.NewMetrics(api.MetricsConfig{Version: Version()})
-	st, err := openStore(cfg.Store, metrics.ObserveStore)
+	tp, err := newTracing(cfg.Tracing, cfg.Hooks.Traces)
 	if err != nil {
 		return nil, err
 	}
 	ok := false
+	defer func() {
+		if !ok {
+			_ = shutdownTracing(tp)
+		}
+	}()
+	tr := tracer(tp)
+	observe := func(_ context.Context, op string, d time.Duration, err error) { metrics.ObserveStore(op, d, err) }
+	if tr != nil {
+		observe = store.Traced(tr, storeKind(cfg.Store), observe)
+	}
+	st, err := openStore(cfg.Store, observe)
+	if err != nil {
+		return nil, err
+	}
 	defer func() {
 		if !ok {
 			st.Close()
@@ -166,6 +187,7 @@ func New(ctx context.Context, cfg Config) (*Gateway, error) {
 	}()
 	ecfg := cfg.Esign.Config
 	ecfg.Logger = log
+	ecfg.Tracer = tr
 	if prev := ecfg.Observe; prev != nil {
 		ecfg.Observe = func(op, outcome string, d time.Duration) {
 			metrics.ObserveUpstream(op, outcome, d)
@@ -203,7 +225,7 @@ func New(ctx context.Context, cfg Config) (*Gateway, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &Gateway{Services: svc, Store: st, Metrics: metrics, Log: log, cfg: cfg}
+	g := &Gateway{Services: svc, Store: st, Metrics: metrics, Log: log, cfg: cfg, tp: tp}
 	services := api.ServicesOf(svc)
 	metrics.Watch(services)
 	var limiter middleware.Limiter
@@ -211,7 +233,7 @@ func New(ctx context.Context, cfg Config) (*Gateway, error) {
 		limiter = r // one limit for every replica
 	}
 	acfg := api.Config{Services: services, Log: log, AdminToken: cfg.Admin.Token, BodyLimit: cfg.Server.BodyLimit,
-		Ready: g.readyCheck, Metrics: metrics, Version: Version(), Demo: cfg.Hooks.Demo,
+		Ready: g.readyCheck, Metrics: metrics, Version: Version(), Demo: cfg.Hooks.Demo, Tracer: tr,
 		RateLimit: api.RateLimit{Default: cfg.RateLimit.Default, PerAPI: cfg.RateLimit.PerAPI, Token: cfg.RateLimit.Token, Limiter: limiter}}
 	if cfg.Hooks.Router != nil {
 		cfg.Hooks.Router(&acfg)
@@ -225,8 +247,10 @@ func New(ctx context.Context, cfg Config) (*Gateway, error) {
 // outbox) until ctx is done.
 func (g *Gateway) Run(ctx context.Context) { g.Services.Run(ctx) }
 
-// Close closes the store.
-func (g *Gateway) Close() error { return g.Store.Close() }
+// Close closes the store and sends the spans not yet sent.
+func (g *Gateway) Close() error {
+	return errors.Join(g.Store.Close(), shutdownTracing(g.tp))
+}
 
 // SetReady marks the gateway ready (listening) or not (starting, draining).
 func (g *Gateway) SetReady(up bool) {
@@ -244,6 +268,14 @@ func (g *Gateway) readyCheck(context.Context) error {
 		return errors.New("starting or shutting down")
 	}
 	return nil
+}
+
+// storeKind names the configured store for spans.
+func storeKind(cfg StoreConfig) string {
+	if cfg.Driver == "redis" {
+		return "redis"
+	}
+	return "bolt"
 }
 
 // openStore opens the configured store, reporting every call to observe.
