@@ -204,6 +204,7 @@ func (s *core) push(ctx context.Context, ev *store.Event) {
 			s.log.Warn("outbox: reschedule failed; the lease will expire", slog.String("event", ev.ID), slog.Any("error", rerr))
 		}
 	}
+	s.noteDelivery(wctx, ev.CorpID, outcome, err)
 	if s.cfg.Outbox.OnPush != nil {
 		s.cfg.Outbox.OnPush(outcome)
 	}
@@ -383,6 +384,11 @@ func (s *Outbox) Dead(ctx context.Context, n int) ([]DeadEvent, error) {
 	if err != nil {
 		return nil, storeError(err, nil)
 	}
+	return deadEvents(evs), nil
+}
+
+// deadEvents are evs as operators see them.
+func deadEvents(evs []*store.Event) []DeadEvent {
 	out := make([]DeadEvent, 0, len(evs))
 	for _, e := range evs {
 		d := DeadEvent{ID: e.ID, CorpID: e.CorpID, TaskID: e.Key,
@@ -396,7 +402,7 @@ func (s *Outbox) Dead(ctx context.Context, n int) ([]DeadEvent, error) {
 		}
 		out = append(out, d)
 	}
-	return out, nil
+	return out
 }
 
 // Replay makes events due again with their attempts reset: the task of
