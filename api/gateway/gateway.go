@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"esign-gateway/api"
+	"esign-gateway/api/console"
 	"esign-gateway/dingtalk"
 	"esign-gateway/esign"
 	"esign-gateway/middleware"
@@ -91,9 +92,14 @@ type DingtalkConfig struct {
 	RevocationStale  time.Duration `mapstructure:"revocation_stale"`
 }
 
-// AdminConfig guards the admin routes.
+// AdminConfig guards the admin routes and the operator console.
 type AdminConfig struct {
 	Token string `mapstructure:"token"`
+	// SessionSecret keys the console's session cookies with the token
+	// (the same on every replica); "" means the token alone.
+	SessionSecret string        `mapstructure:"session_secret"`
+	SessionTTL    time.Duration `mapstructure:"session_ttl"` // console.DefaultSessionTTL
+	StuckAfter    time.Duration `mapstructure:"stuck_after"` // console.DefaultStuckAfter
 }
 
 // CacheConfig is the read caches.
@@ -174,6 +180,13 @@ func New(ctx context.Context, cfg Config) (*Gateway, error) {
 	} else {
 		ecfg.Observe = metrics.ObserveUpstream
 	}
+	ops := console.NewOpStats(nil)
+	if prev := ecfg.Observe; prev != nil {
+		ecfg.Observe = func(op, outcome string, d time.Duration) {
+			prev(op, outcome, d)
+			ops.Observe(op, outcome, d)
+		}
+	}
 	ec, err := esign.New(ecfg)
 	if err != nil {
 		return nil, err
@@ -213,10 +226,15 @@ func New(ctx context.Context, cfg Config) (*Gateway, error) {
 	acfg := api.Config{Services: services, Log: log, AdminToken: cfg.Admin.Token, BodyLimit: cfg.Server.BodyLimit,
 		Ready: g.readyCheck, Metrics: metrics, Version: Version(), Demo: cfg.Hooks.Demo,
 		RateLimit: api.RateLimit{Default: cfg.RateLimit.Default, PerAPI: cfg.RateLimit.PerAPI, Token: cfg.RateLimit.Token, Limiter: limiter}}
+	acfg.Audit = svc.Console.Audit
 	if cfg.Hooks.Router != nil {
 		cfg.Hooks.Router(&acfg)
 	}
-	g.Handler = api.NewRouter(acfg)
+	router := api.NewRouter(acfg)
+	console.Mount(router, console.Config{Service: svc, AdminToken: cfg.Admin.Token, Secret: cfg.Admin.SessionSecret,
+		SessionTTL: cfg.Admin.SessionTTL, Secure: strings.HasPrefix(publicURL, "https://"),
+		StuckAfter: cfg.Admin.StuckAfter, Version: Version(), Ops: ops})
+	g.Handler = router
 	ok = true
 	return g, nil
 }
