@@ -231,7 +231,7 @@ func New(ctx context.Context, cfg Config) (*Gateway, error) {
 		cfg.Hooks.Router(&acfg)
 	}
 	router := api.NewRouter(acfg)
-	console.Mount(router, console.Config{Service: svc, AdminToken: cfg.Admin.Token, Secret: cfg.Admin.SessionSecret,
+	console.Mount(router, console.Config{Service: svc, AdminToken: acfg.AdminToken, Secret: cfg.Admin.SessionSecret,
 		SessionTTL: cfg.Admin.SessionTTL, Secure: strings.HasPrefix(publicURL, "https://"),
 		StuckAfter: cfg.Admin.StuckAfter, Version: Version(), Ops: ops})
 	g.Handler = router
