@@ -67,7 +67,7 @@ func TestEnvOverridesEveryKey(t *testing.T) {
 		"dingtalk.token_ttl": "60s", "dingtalk.signing_keys": "k1:0123456789abcdef0123456789abcdef",
 		"dingtalk.allow_private_urls": "true", "dingtalk.initial_quota": "5",
 		"dingtalk.revocation_stale": "3s", "ratelimit.default": "7", "ratelimit.token": "4", "ratelimit.per_api": `{"/v2.0/esign/process/startAtOnce":5}`,
-		"admin.token": "adm", "admin.session_secret": "ss", "admin.session_ttl": "2h", "admin.stuck_after": "30m", "log.format": "text", "log.level": "debug",
+		"admin.token": "adm", "admin.session_secret": "ss", "admin.session_ttl": "2h", "admin.stuck_after": "30m", "outbox.max_attempts": "3", "log.format": "text", "log.level": "debug",
 		"cache.ttl": "5s", "debug.addr": "127.0.0.1:6060",
 	}
 	var keys []string
@@ -130,6 +130,7 @@ func TestEnvOverridesEveryKey(t *testing.T) {
 		{"admin.session_secret", cfg.Admin.SessionSecret, "ss"},
 		{"admin.session_ttl", cfg.Admin.SessionTTL, 2 * time.Hour},
 		{"admin.stuck_after", cfg.Admin.StuckAfter, 30 * time.Minute},
+		{"outbox.max_attempts", cfg.Outbox.MaxAttempts, 3},
 		{"cache.ttl", cfg.Cache.TTL, 5 * time.Second},
 		{"debug.addr", cfg.Debug.Addr, "127.0.0.1:6060"},
 		{"log.format", cfg.Log.Format, "text"},

@@ -55,6 +55,7 @@ type Config struct {
 	Debug     DebugConfig     `mapstructure:"debug"`
 	RateLimit RateLimitConfig `mapstructure:"ratelimit"`
 	Log       LogConfig       `mapstructure:"log"`
+	Outbox    OutboxConfig    `mapstructure:"outbox"`
 
 	Hooks Hooks `mapstructure:"-"`
 }
@@ -100,6 +101,13 @@ type AdminConfig struct {
 	SessionSecret string        `mapstructure:"session_secret"`
 	SessionTTL    time.Duration `mapstructure:"session_ttl"` // console.DefaultSessionTTL
 	StuckAfter    time.Duration `mapstructure:"stuck_after"` // console.DefaultStuckAfter
+}
+
+// OutboxConfig is the delivery of events to the ISVs' noticeUrls.
+type OutboxConfig struct {
+	// MaxAttempts is how often an event is tried before it is set aside
+	// as dead; 0 means service.DefaultMaxAttempts.
+	MaxAttempts int `mapstructure:"max_attempts"`
 }
 
 // CacheConfig is the read caches.
@@ -207,7 +215,7 @@ func New(ctx context.Context, cfg Config) (*Gateway, error) {
 		AllowPrivateURLs: cfg.Dingtalk.AllowPrivateURLs, Log: log,
 		Tokens:    service.TokenConfig{RevocationStale: cfg.Dingtalk.RevocationStale},
 		Callbacks: service.CallbackConfig{Path: cfg.Esign.CallbackPath, AppID: cfg.Esign.AppID, Secret: cfg.Esign.AppSecret, Window: cfg.Esign.CallbackWindow},
-		Outbox:    service.OutboxConfig{OnPush: metrics.OutboxDelivery},
+		Outbox:    service.OutboxConfig{OnPush: metrics.OutboxDelivery, MaxAttempts: cfg.Outbox.MaxAttempts},
 		Cache:     service.CacheConfig{TTL: cfg.Cache.TTL}}
 	if cfg.Hooks.Service != nil {
 		cfg.Hooks.Service(&scfg)
