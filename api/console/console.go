@@ -73,6 +73,7 @@ func Mount(r gin.IRouter, cfg Config) {
 		ses: &sessions{key: deriveKey(cfg.Secret, cfg.AdminToken), ttl: cfg.SessionTTL, now: cfg.Now}}
 	g := r.Group(Base, headers)
 	g.GET("/static/console.css", c.css)
+	g.GET("/static/favicon.svg", c.favicon)
 	g.GET("/login", c.loginPage)
 	g.POST("/login", c.login)
 	a := g.Group("", c.auth)

@@ -20,22 +20,30 @@ import (
 	"esign-gateway/service"
 )
 
-//go:embed templates/*.html static/console.css
+//go:embed templates/*.html static/console.css static/favicon.svg
 var files embed.FS
 
 // pages are the parsed templates, one set per page with the layout.
 type pages struct {
-	set map[string]*template.Template
-	css []byte
+	set       map[string]*template.Template
+	css, icon []byte
 }
 
 var funcs = template.FuncMap{
 	"ms":  func(ms int64) string { return fmtMs(ms) },
-	"dur": func(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) },
+	"dur": dur,
 	"pct": func(f float64) string { return fmt.Sprintf("%.1f%%", f*100) },
 	"age": func(ms int64) string { return (time.Duration(ms) * time.Millisecond).Round(time.Second).String() },
 	"q":   url.QueryEscape,
 	"sub": func(a, b int64) int64 { return a - b },
+}
+
+// dur is a latency for people: µs under a millisecond, else ms.
+func dur(d time.Duration) string {
+	if d < time.Millisecond {
+		return fmt.Sprintf("%d µs", d.Microseconds())
+	}
+	return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000)
 }
 
 func fmtMs(ms int64) string {
@@ -51,6 +59,7 @@ func newPages() *pages {
 		p.set[name] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(files, "templates/layout.html", "templates/"+name+".html"))
 	}
 	p.css, _ = files.ReadFile("static/console.css")
+	p.icon, _ = files.ReadFile("static/favicon.svg")
 	return p
 }
 
@@ -91,6 +100,11 @@ func (c *console) failErr(g *gin.Context, err error) {
 		return
 	}
 	c.fail(g, http.StatusInternalServerError, "内部错误 / internal error")
+}
+
+func (c *console) favicon(g *gin.Context) {
+	g.Header("Cache-Control", "max-age=300")
+	g.Data(http.StatusOK, "image/svg+xml", c.page.icon)
 }
 
 func (c *console) css(g *gin.Context) {
