@@ -100,6 +100,9 @@ func globEscape(s string) string {
 	return b.String()
 }
 
+// scanMaxCount caps SCAN's COUNT hint.
+const scanMaxCount = 5000
+
 // scanPage runs SCAN batches for pattern from cursor after until fn has
 // taken limit items or budget keys were read; it returns the cursor to go
 // on from ("" at the end).
@@ -112,15 +115,23 @@ func (r *Redis) scanPage(ctx context.Context, after, pattern string, limit, budg
 		}
 		cursor = c
 	}
+	// COUNT starts at limit and doubles (to scanMaxCount) while batches
+	// bring fewer than half a page: a sparse pattern (a rare prefix) then
+	// needs tens of round trips over 100k keys, not thousands, and a dense
+	// one keeps pages near limit.
+	count := int64(limit)
 	taken, read := 0, 0
 	for {
-		keys, next, err := r.c.Scan(ctx, cursor, pattern, int64(limit)).Result()
+		keys, next, err := r.c.Scan(ctx, cursor, pattern, count).Result()
 		if err != nil {
 			return "", r.fail("scan", err)
 		}
 		n, err := fn(keys)
 		if err != nil {
 			return "", err
+		}
+		if len(keys) < limit/2 {
+			count = min(2*count, scanMaxCount)
 		}
 		taken, read, cursor = taken+n, read+len(keys), next
 		if cursor == 0 {
