@@ -101,6 +101,7 @@ async function deadFlow(rcv) {
 async function main() {
   if (!base || !taskId) throw new Error('GATEWAY_URL and TASK_ID are required');
   fs.mkdirSync(artifacts, { recursive: true });
+  fs.rmSync(path.join(artifacts, 'console-failure.png'), { force: true });
   const rcv = await startReceiver();
   const dead = await deadFlow(rcv);
   check(rcv.attempts === 1 && dead.event, 'an event of ' + corp2 + ' died after one failed push (' + dead.event + ')');
@@ -116,7 +117,7 @@ async function main() {
     executablePath: chromiumPath, headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1280, height: 900 }, locale: 'zh-CN',
+    viewport: { width: 1366, height: 800 }, locale: 'zh-CN',
   });
   const page = context.pages()[0] || await context.newPage();
   const problems = [];
@@ -153,7 +154,7 @@ async function main() {
     await page.setViewportSize({ width: 390, height: 844 });
     await shot('overview-phone');
     check(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), 'Overview fits a phone screen without sideways scrolling');
-    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.setViewportSize({ width: 1366, height: 800 });
 
     // Corps: the second corp with its failing noticeUrl and dead event.
     await page.click('#nav-corps');
@@ -161,8 +162,10 @@ async function main() {
     const row = page.locator('#corps tr', { hasText: corp2 });
     check(await row.count() === 1, 'Corps lists ' + corp2);
     const rowText = await row.textContent();
-    check(rowText.includes('noticeUrl answered 503') && rowText.includes(rcv.url), 'Corps shows its noticeUrl and the failing delivery');
+    check(rowText.includes('noticeUrl answered 503') && rowText.includes(rcv.url) && /连续失败 1 /.test(rowText), 'Corps shows its noticeUrl and the failing delivery (1 consecutive failure)');
     await shot('corps');
+    // The top of it is the README's picture (docs/console.png).
+    await page.screenshot({ path: path.join(artifacts, 'console-corps-top.png'), clip: { x: 0, y: 0, width: 1366, height: 375 } });
     await page.selectOption('#status', 'failing');
     await page.click('form.bar button');
     await page.waitForSelector('#corps');
