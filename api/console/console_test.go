@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -293,6 +294,73 @@ func waitOutcome(t *testing.T, ch <-chan string, want string) {
 			}
 		case <-deadline:
 			t.Fatalf("no %s push outcome", want)
+		}
+	}
+}
+
+// TestTasksAndBind: the Tasks page finds a task by taskId, flowId and
+// corp and lists unfinished flows unchanged past the threshold; the Bind
+// form binds a flow another gateway started, and both outcomes of a bind
+// are in the audit log.
+func TestTasksAndBind(t *testing.T) {
+	var skew atomic.Int64
+	clock := func() time.Time { return time.Now().Add(time.Duration(skew.Load())) }
+	g := apitest.New(t, apitest.Options{Service: func(c *service.Config) { c.Now = clock }})
+	tok := g.Token(apitest.CorpA)
+	task := g.CreateFlow(tok, nil)
+	flow := g.FlowID(task)
+	b := &browser{t: t, g: g}
+	b.login("carol")
+
+	if res := b.do("GET", "/console/tasks?q="+task, nil); res.Status != http.StatusSeeOther || res.Header.Get("Location") != "/console/tasks/"+task {
+		t.Errorf("find by taskId: %d %s, want 303 to the task", res.Status, res.Header.Get("Location"))
+	}
+	for _, q := range []string{flow, apitest.CorpA} {
+		if res := b.do("GET", "/console/tasks?q="+q, nil); res.Status != 200 || !strings.Contains(string(res.Raw), "/console/tasks/"+task) {
+			t.Errorf("find by %s: %d, task not listed", q, res.Status)
+		}
+	}
+	if res := b.do("GET", "/console/tasks?q="+apitest.CorpB, nil); strings.Contains(string(res.Raw), task) {
+		t.Errorf("corp-b's tasks list corp-a's task")
+	}
+	if res := b.do("GET", "/console/tasks?q=%3Cscript%3E", nil); res.Status != 400 {
+		t.Errorf("a query that is no id: %d, want 400", res.Status)
+	}
+	stuck := func() bool {
+		res := b.do("GET", "/console/tasks?stuck=1h", nil)
+		i := strings.Index(string(res.Raw), `id="stuck"`)
+		return res.Status == 200 && i > 0 && strings.Contains(string(res.Raw[i:]), task)
+	}
+	if stuck() {
+		t.Error("a flow started just now is listed as stuck")
+	}
+	skew.Store(int64(2 * time.Hour))
+	if !stuck() {
+		t.Error("a flow unchanged for 2h is not listed as stuck past 1h")
+	}
+	if res := b.do("GET", "/console/tasks/"+task, nil); res.Status != 200 || !strings.Contains(string(res.Raw), flow) {
+		t.Errorf("task page: %d", res.Status)
+	}
+	if res := b.do("GET", "/console/tasks/nosuchtask", nil); res.Status != 404 && res.Status != 400 {
+		t.Errorf("unknown task page: %d", res.Status)
+	}
+
+	// Bind the flow into a second gateway on the same e签宝 (a migration).
+	g2 := apitest.New(t, apitest.Options{Emulator: g.Emulator})
+	b2 := &browser{t: t, g: g2}
+	b2.login("dave")
+	res := b2.do("POST", "/console/bind", url.Values{"csrf": {b2.csrf}, "corpId": {apitest.CorpA}, "flowId": {flow}})
+	m := regexp.MustCompile(`id="bound-task" href="/console/tasks/(tk[0-9a-f]+)"`).FindSubmatch(res.Raw)
+	if res.Status != 200 || m == nil {
+		t.Fatalf("bind: %d %.2000s", res.Status, res.Raw)
+	}
+	if res := b2.do("POST", "/console/bind", url.Values{"csrf": {b2.csrf}, "corpId": {apitest.CorpA}, "flowId": {"nosuchflow"}}); res.Status != 400 || !strings.Contains(string(res.Raw), "flowNotExists") {
+		t.Errorf("bind of an unknown flow: %d %.500s", res.Status, res.Raw)
+	}
+	log := b2.auditLog()
+	for _, want := range []string{"bind task " + string(m[1]) + " console:dave corp:corp-a flow:" + flow, "bind failed: flowNotExists"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("audit log %q lacks %q", log, want)
 		}
 	}
 }
