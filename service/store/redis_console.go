@@ -3,9 +3,12 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -19,7 +22,7 @@ import (
 // Corps and tasks are paged with SCAN: Redis keeps no ordered index of
 // them, and adding one would cost every write. A page is one or more
 // SCAN batches, so its size is near, not exactly, Limit, and the order is
-// SCAN's. On a Cluster the SCAN covers the node that answers it only.
+// SCAN's; on a Cluster the SCAN visits each master in turn.
 
 func (r *Redis) kAudit() string                 { return r.p + "audit" }
 func (r *Redis) kDelivery(corpID string) string { return r.corpTag(corpID) + ":delivery" }
@@ -103,17 +106,50 @@ func globEscape(s string) string {
 // scanMaxCount caps SCAN's COUNT hint.
 const scanMaxCount = 5000
 
-// scanPage runs SCAN batches for pattern from cursor after until fn has
-// taken limit items or budget keys were read; it returns the cursor to go
-// on from ("" at the end).
+// scanNodes are the nodes a SCAN must visit: every master of a Cluster
+// (in address order, so that a cursor names the same node next time), or
+// else the one server.
+func (r *Redis) scanNodes(ctx context.Context) ([]redis.Cmdable, error) {
+	cc, ok := r.c.(*redis.ClusterClient)
+	if !ok {
+		return []redis.Cmdable{r.c}, nil
+	}
+	var mu sync.Mutex
+	var masters []*redis.Client
+	err := cc.ForEachMaster(ctx, func(_ context.Context, c *redis.Client) error {
+		mu.Lock()
+		masters = append(masters, c)
+		mu.Unlock()
+		return nil
+	})
+	if err != nil {
+		return nil, r.fail("cluster masters", err)
+	}
+	slices.SortFunc(masters, func(a, b *redis.Client) int { return strings.Compare(a.Options().Addr, b.Options().Addr) })
+	out := make([]redis.Cmdable, len(masters))
+	for i, m := range masters {
+		out[i] = m
+	}
+	return out, nil
+}
+
+// scanPage runs SCAN batches for pattern from cursor after ("node:cursor")
+// until fn has taken limit items or budget keys were read; it returns the
+// cursor to go on from ("" at the end).
 func (r *Redis) scanPage(ctx context.Context, after, pattern string, limit, budget int, fn func(keys []string) (int, error)) (string, error) {
-	var cursor uint64
+	nodes, err := r.scanNodes(ctx)
+	if err != nil {
+		return "", err
+	}
+	node, cursor := 0, uint64(0)
 	if after != "" {
-		c, err := strconv.ParseUint(after, 10, 64)
-		if err != nil {
+		n, c, ok := strings.Cut(after, ":")
+		ni, err1 := strconv.Atoi(n)
+		ci, err2 := strconv.ParseUint(c, 10, 64)
+		if !ok || err1 != nil || err2 != nil || ni < 0 || ni >= len(nodes) {
 			return "", fmt.Errorf("store: bad cursor %q", after)
 		}
-		cursor = c
+		node, cursor = ni, ci
 	}
 	// COUNT starts at limit and doubles (to scanMaxCount) while batches
 	// bring fewer than half a page: a sparse pattern (a rare prefix) then
@@ -122,7 +158,7 @@ func (r *Redis) scanPage(ctx context.Context, after, pattern string, limit, budg
 	count := int64(limit)
 	taken, read := 0, 0
 	for {
-		keys, next, err := r.c.Scan(ctx, cursor, pattern, count).Result()
+		keys, next, err := nodes[node].Scan(ctx, cursor, pattern, count).Result()
 		if err != nil {
 			return "", r.fail("scan", err)
 		}
@@ -135,12 +171,36 @@ func (r *Redis) scanPage(ctx context.Context, after, pattern string, limit, budg
 		}
 		taken, read, cursor = taken+n, read+len(keys), next
 		if cursor == 0 {
-			return "", nil
+			if node++; node == len(nodes) {
+				return "", nil
+			}
 		}
 		if taken >= limit || read >= budget {
-			return strconv.FormatUint(cursor, 10), nil
+			return strconv.Itoa(node) + ":" + strconv.FormatUint(cursor, 10), nil
 		}
 	}
+}
+
+// getMany reads keys with one pipelined GET each (an MGET would span
+// Cluster slots); a missing key reads as nil.
+func (r *Redis) getMany(ctx context.Context, keys []string) ([]any, error) {
+	cmds := make([]*redis.StringCmd, len(keys))
+	_, err := r.c.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, k := range keys {
+			cmds[i] = p.Get(ctx, k)
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return nil, err
+	}
+	out := make([]any, len(keys))
+	for i, c := range cmds {
+		if v, err := c.Result(); err == nil {
+			out[i] = v
+		}
+	}
+	return out, nil
 }
 
 // ListCorps returns a page of corps with their quota and delivery health
@@ -153,7 +213,7 @@ func (r *Redis) ListCorps(ctx context.Context, q CorpQuery) (_ []CorpRow, next s
 		if len(keys) == 0 {
 			return 0, nil
 		}
-		vals, err := r.c.MGet(ctx, keys...).Result()
+		vals, err := r.getMany(ctx, keys)
 		if err != nil {
 			return 0, r.fail("list corps", err)
 		}
@@ -218,7 +278,7 @@ func (r *Redis) FindTasks(ctx context.Context, q TaskQuery) (_ []*Task, next str
 		if len(keys) == 0 {
 			return 0, nil
 		}
-		vals, err := r.c.MGet(ctx, keys...).Result()
+		vals, err := r.getMany(ctx, keys)
 		if err != nil {
 			return 0, r.fail("find tasks", err)
 		}
