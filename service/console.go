@@ -43,20 +43,40 @@ func (s *Console) AuditLog(ctx context.Context, n int) ([]AuditEntry, error) {
 	return out, storeError(err, nil)
 }
 
+// healthEvery is how often a run of successes to one corp is written to
+// its delivery health: a busy receiver costs the store one write a second,
+// not one per event. Failures are always written.
+const healthEvery = time.Second
+
 // noteDelivery records the outcome of a push for the corp's delivery
 // health; a failure to record it is only logged.
 func (s *core) noteDelivery(ctx context.Context, corpID, outcome string, err error) {
 	var msg string
+	now := s.nowMs()
 	switch outcome {
 	case pushDelivered:
+		p := s.pusher
+		p.mu.Lock()
+		last, ok := p.noted[corpID]
+		skip := ok && now-last < healthEvery.Milliseconds()
+		if !skip {
+			p.noted[corpID] = now
+		}
+		p.mu.Unlock()
+		if skip {
+			return
+		}
 	case pushFailed, pushGaveUp, pushNoNoticeURL:
 		if err != nil {
 			msg = err.Error()
 		}
+		s.pusher.mu.Lock()
+		delete(s.pusher.noted, corpID)
+		s.pusher.mu.Unlock()
 	default:
 		return
 	}
-	if werr := s.store.NoteDelivery(ctx, corpID, outcome == pushDelivered, s.nowMs(), msg); werr != nil {
+	if werr := s.store.NoteDelivery(ctx, corpID, outcome == pushDelivered, now, msg); werr != nil {
 		s.log.Warn("outbox: delivery health not recorded", "corp", corpID, "error", werr)
 	}
 }

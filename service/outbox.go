@@ -62,6 +62,9 @@ type pusher struct {
 	mu       sync.Mutex
 	inflight int
 	perCorp  map[string]int
+	// noted is when each corp's last success was written to its delivery
+	// health (ms), while no failure followed it (noteDelivery).
+	noted map[string]int64
 }
 
 func newPusher(allowPrivate bool) *pusher {
@@ -72,7 +75,7 @@ func newPusher(allowPrivate bool) *pusher {
 		IdleConnTimeout:     90 * time.Second,
 		TLSHandshakeTimeout: pushTimeout,
 	}
-	return &pusher{wake: make(chan struct{}, 1), perCorp: map[string]int{},
+	return &pusher{wake: make(chan struct{}, 1), perCorp: map[string]int{}, noted: map[string]int64{},
 		client: &http.Client{Transport: tr, Timeout: pushTimeout,
 			// A redirect is a failed delivery, not a new target chosen by the receiver.
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}

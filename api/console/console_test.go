@@ -276,6 +276,13 @@ func TestReplayDeadEvent(t *testing.T) {
 			case <-time.After(20 * time.Second):
 				t.Fatal("the task's second event did not arrive")
 			}
+			// Delivery health: the success after the replay ends the failures.
+			waitOutcome(t, outcomes, "delivered")
+			waitOutcome(t, outcomes, "delivered")
+			if res := b.do("GET", "/console/corps?prefix="+apitest.CorpA, nil); !strings.Contains(string(res.Raw), "no failures") ||
+				strings.Contains(string(res.Raw), "last success: —") {
+				t.Errorf("corps page after the replay does not show the delivery healthy: %.3000s", res.Raw)
+			}
 			if log := b.auditLog(); !strings.Contains(log, "replay 1 task(s) console:bob event:"+dead) {
 				t.Errorf("audit log %q lacks the replay", log)
 			}
