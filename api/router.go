@@ -3,8 +3,10 @@ package api
 import (
 	"context"
 	"crypto/subtle"
+	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -12,6 +14,7 @@ import (
 
 	"esign-gateway/dingtalk"
 	"esign-gateway/middleware"
+	"esign-gateway/service"
 )
 
 // DefaultBodyLimit caps request bodies unless Config.BodyLimit says
@@ -48,6 +51,9 @@ type Config struct {
 	// row (tracing.go) and puts the trace id in the access log; nil means
 	// no tracing and no cost.
 	Tracer trace.Tracer
+	// Audit, if set, records every admin call that is not a GET (the
+	// operator console's audit log); nil records none.
+	Audit func(ctx context.Context, e service.AuditEntry) error
 }
 
 // NewRouter returns the gateway's router with every route of the tables
@@ -95,7 +101,7 @@ func NewRouter(cfg Config) *gin.Engine {
 
 	auth := middleware.Auth(cfg.Metrics.authenticator(cfg.Services.Tokens))
 	limit := cfg.RateLimit.handler(cfg.Log, cfg.Metrics)
-	register(r, rows, auth, limit, adminAuth(cfg.AdminToken), cfg.RateLimit.tokenHandlers(cfg.Log, cfg.Metrics), enabled)
+	register(r, rows, auth, limit, adminAuth(cfg.AdminToken, cfg.Audit), cfg.RateLimit.tokenHandlers(cfg.Log, cfg.Metrics), enabled)
 	doc, err := buildOpenAPI(rowsFor(rows, enabled))
 	if err != nil {
 		panic("openapi: " + err.Error()) // static data: it fails in every test run, never only in production
@@ -112,8 +118,9 @@ func identity(ctx context.Context) (string, string) {
 	return "", ""
 }
 
-// adminAuth checks the admin bearer token in constant time.
-func adminAuth(token string) gin.HandlerFunc {
+// adminAuth checks the admin bearer token in constant time and hands
+// every admin call but a GET to audit, if set.
+func adminAuth(token string, audit func(context.Context, service.AuditEntry) error) gin.HandlerFunc {
 	want := []byte("Bearer " + token)
 	return func(c *gin.Context) {
 		got := []byte(c.GetHeader("Authorization"))
@@ -124,6 +131,28 @@ func adminAuth(token string) gin.HandlerFunc {
 			return
 		}
 		c.Next()
+		if audit != nil && c.Request.Method != http.MethodGet {
+			auditCall(c, audit)
+		}
+	}
+}
+
+// auditCall records an admin call by a script. Its outcome is the error
+// code the call ends with (renderErrors writes it later) or the status.
+func auditCall(c *gin.Context, audit func(context.Context, service.AuditEntry) error) {
+	outcome := strconv.Itoa(c.Writer.Status())
+	var e *dingtalk.Error
+	if len(c.Errors) > 0 {
+		outcome = "error"
+		if errors.As(c.Errors.Last().Err, &e) {
+			outcome = "error " + e.Code
+		}
+	}
+	ctx := context.WithoutCancel(c.Request.Context())
+	err := audit(ctx, service.AuditEntry{Who: "bearer", Action: c.Request.Method + " " + c.FullPath(),
+		Outcome: outcome, RequestID: middleware.RequestIDFrom(ctx)})
+	if err != nil {
+		_ = c.Error(err) // logged; the call itself has happened
 	}
 }
 

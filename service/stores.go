@@ -74,6 +74,7 @@ type Store interface {
 	ledger
 	outboxStore
 	housekeeping
+	consoleStore
 }
 
 var (

@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"esign-gateway/api"
+	"esign-gateway/api/console"
 	"esign-gateway/dingtalk"
 	"esign-gateway/esign"
 	"esign-gateway/middleware"
@@ -57,6 +58,7 @@ type Config struct {
 	RateLimit RateLimitConfig `mapstructure:"ratelimit"`
 	Log       LogConfig       `mapstructure:"log"`
 	Tracing   TracingConfig   `mapstructure:"tracing"`
+	Outbox    OutboxConfig    `mapstructure:"outbox"`
 
 	Hooks Hooks `mapstructure:"-"`
 }
@@ -94,9 +96,21 @@ type DingtalkConfig struct {
 	RevocationStale  time.Duration `mapstructure:"revocation_stale"`
 }
 
-// AdminConfig guards the admin routes.
+// AdminConfig guards the admin routes and the operator console.
 type AdminConfig struct {
 	Token string `mapstructure:"token"`
+	// SessionSecret keys the console's session cookies with the token
+	// (the same on every replica); "" means the token alone.
+	SessionSecret string        `mapstructure:"session_secret"`
+	SessionTTL    time.Duration `mapstructure:"session_ttl"` // console.DefaultSessionTTL
+	StuckAfter    time.Duration `mapstructure:"stuck_after"` // console.DefaultStuckAfter
+}
+
+// OutboxConfig is the delivery of events to the ISVs' noticeUrls.
+type OutboxConfig struct {
+	// MaxAttempts is how often an event is tried before it is set aside
+	// as dead; 0 means service.DefaultMaxAttempts.
+	MaxAttempts int `mapstructure:"max_attempts"`
 }
 
 // CacheConfig is the read caches.
@@ -196,6 +210,13 @@ func New(ctx context.Context, cfg Config) (*Gateway, error) {
 	} else {
 		ecfg.Observe = metrics.ObserveUpstream
 	}
+	ops := console.NewOpStats(nil)
+	if prev := ecfg.Observe; prev != nil {
+		ecfg.Observe = func(op, outcome string, d time.Duration) {
+			prev(op, outcome, d)
+			ops.Observe(op, outcome, d)
+		}
+	}
 	ec, err := esign.New(ecfg)
 	if err != nil {
 		return nil, err
@@ -216,7 +237,7 @@ func New(ctx context.Context, cfg Config) (*Gateway, error) {
 		AllowPrivateURLs: cfg.Dingtalk.AllowPrivateURLs, Log: log,
 		Tokens:    service.TokenConfig{RevocationStale: cfg.Dingtalk.RevocationStale},
 		Callbacks: service.CallbackConfig{Path: cfg.Esign.CallbackPath, AppID: cfg.Esign.AppID, Secret: cfg.Esign.AppSecret, Window: cfg.Esign.CallbackWindow},
-		Outbox:    service.OutboxConfig{OnPush: metrics.OutboxDelivery},
+		Outbox:    service.OutboxConfig{OnPush: metrics.OutboxDelivery, MaxAttempts: cfg.Outbox.MaxAttempts},
 		Cache:     service.CacheConfig{TTL: cfg.Cache.TTL}}
 	if cfg.Hooks.Service != nil {
 		cfg.Hooks.Service(&scfg)
@@ -235,10 +256,15 @@ func New(ctx context.Context, cfg Config) (*Gateway, error) {
 	acfg := api.Config{Services: services, Log: log, AdminToken: cfg.Admin.Token, BodyLimit: cfg.Server.BodyLimit,
 		Ready: g.readyCheck, Metrics: metrics, Version: Version(), Demo: cfg.Hooks.Demo, Tracer: tr,
 		RateLimit: api.RateLimit{Default: cfg.RateLimit.Default, PerAPI: cfg.RateLimit.PerAPI, Token: cfg.RateLimit.Token, Limiter: limiter}}
+	acfg.Audit = svc.Console.Audit
 	if cfg.Hooks.Router != nil {
 		cfg.Hooks.Router(&acfg)
 	}
-	g.Handler = api.NewRouter(acfg)
+	router := api.NewRouter(acfg)
+	console.Mount(router, console.Config{Service: svc, AdminToken: acfg.AdminToken, Secret: cfg.Admin.SessionSecret,
+		SessionTTL: cfg.Admin.SessionTTL, Secure: strings.HasPrefix(publicURL, "https://"),
+		StuckAfter: cfg.Admin.StuckAfter, Version: Version(), Ops: ops})
+	g.Handler = router
 	ok = true
 	return g, nil
 }
