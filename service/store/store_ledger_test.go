@@ -3,9 +3,10 @@ package store
 import (
 	"context"
 	"errors"
-	"esign-gateway/service/store/redistest"
 	"sync/atomic"
 	"testing"
+
+	"esign-gateway/service/store/redistest"
 )
 
 func testOrders(t *testing.T, s fixture) {
