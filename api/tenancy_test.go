@@ -74,3 +74,48 @@ func TestBindFlowRace(t *testing.T) {
 		})
 	}
 }
+
+// TestLedgerOverflow (issue 13 item 8): an order of 2^63-1 contracts on top
+// of the corp's quota is the documented 400, is not recorded (its retry
+// is refused again, never a 200 with nothing credited) and leaves the
+// margin alone; an order that fits is credited once however often it is
+// retried.
+func TestLedgerOverflow(t *testing.T) {
+	for _, kind := range apitest.Stores {
+		t.Run(kind, func(t *testing.T) {
+			g := apitest.New(t, apitest.Options{Store: kind})
+			tok := g.Token(apitest.CorpA)
+			margin := func() float64 {
+				t.Helper()
+				res := g.Do("GET", "/v2.0/esign/margins", tok, nil)
+				if res.Status != 200 {
+					t.Fatalf("margin: %d %s", res.Status, res.Raw)
+				}
+				return res.JSON["margin"].(float64)
+			}
+			before := margin()
+			order := func(id string, qty any) *apitest.Response {
+				return g.Do("POST", "/v2.0/esign/orders/resale", tok, `{"orderId":"`+id+`","quantity":`+fmt.Sprint(qty)+
+					`,"orderCreateTime":1700000000000,"serviceStartTime":1700000000000,"serviceStopTime":1800000000000}`)
+			}
+			for range 2 {
+				res := order("huge", "9223372036854775807")
+				// requestParamError: the action's documented code for a bad parameter.
+				if res.Status != 400 || res.JSON["code"] != "requestParamError" || !strings.Contains(fmt.Sprint(res.JSON["message"]), "quantity") {
+					t.Errorf("order of 2^63-1: %d %s; want 400 requestParamError naming quantity", res.Status, res.Raw)
+				}
+			}
+			if got := margin(); got != before {
+				t.Errorf("margin after the refused order = %v, want %v", got, before)
+			}
+			first := order("small", 5)
+			again := order("small", 5)
+			if first.Status != 200 || again.Status != 200 || first.JSON["esignOrderId"] != again.JSON["esignOrderId"] {
+				t.Errorf("order and retry: %d %s / %d %s", first.Status, first.Raw, again.Status, again.Raw)
+			}
+			if got := margin(); got != before+5 {
+				t.Errorf("margin = %v, want %v", got, before+5)
+			}
+		})
+	}
+}

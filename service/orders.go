@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"slices"
 
 	"esign-gateway/dingtalk"
@@ -31,7 +32,9 @@ func (s *Orders) Resale(ctx context.Context, req *dingtalk.ResaleOrderRequest) (
 
 // placeOrder records an order once per orderId: the same body again gets
 // the same esignOrderId; a different body under the same orderId is a 409
-// duplicateClientToken, as DingTalk answers an idempotency-key reuse.
+// duplicateClientToken, as DingTalk answers an idempotency-key reuse. The
+// store records the order if and only if it credits the quota; a quantity
+// that would take the corp's total past int64 is a 400 and not recorded.
 func (s *core) placeOrder(ctx context.Context, kind, orderID string, qty int64, body any) (*dingtalk.OrderID, error) {
 	if !validID(orderID) {
 		return nil, dingtalk.Field("orderId")
@@ -44,6 +47,10 @@ func (s *core) placeOrder(ctx context.Context, kind, orderID string, qty int64, 
 	o := &store.Order{CorpID: caller(ctx).CorpID, OrderID: orderID, Kind: kind, BodyHash: hex.EncodeToString(sum[:]),
 		EsignOrderID: newID("eo"), Quantity: qty, CreatedAt: s.nowMs()}
 	stored, _, err := s.store.PlaceOrder(ctx, o)
+	if errors.Is(err, store.ErrQuotaOverflow) {
+		// Nothing was recorded: the same order again is refused again.
+		return nil, dingtalk.ErrInvalidParam.Msg("参数错误:quantity过大，累计购买份数不能超过%d", store.MaxQuota).Wrap(err)
+	}
 	if err != nil {
 		return nil, storeError(err, nil)
 	}

@@ -11,6 +11,7 @@ package store
 
 import (
 	"errors"
+	"math"
 )
 
 // Sentinel errors. Any other error from a store means the backend failed
@@ -19,6 +20,9 @@ var (
 	ErrNotFound = errors.New("store: not found")
 	ErrExists   = errors.New("store: already exists")
 	ErrNoQuota  = errors.New("store: no quota left")
+	// ErrQuotaOverflow refuses an order whose quantity would take the
+	// corp's bought total past MaxQuota; nothing is recorded.
+	ErrQuotaOverflow = errors.New("store: quota total would overflow")
 )
 
 // Corp is a DingTalk corp (organisation) that uses the gateway.
@@ -135,6 +139,10 @@ type Order struct {
 	Quantity     int64  `json:"quantity"`
 	CreatedAt    int64  `json:"createdAt"` // ms
 }
+
+// MaxQuota is the most a corp's bought total (and so its margin) can be:
+// the ledger counts in int64 on both stores (Redis HINCRBY included).
+const MaxQuota = math.MaxInt64
 
 // Quota is a corp's contract allowance.
 type Quota struct {

@@ -99,6 +99,7 @@ func testStore(t *testing.T, open opener) {
 		{"Files", testFiles},
 		{"Orders", testOrders},
 		{"Quota", testQuota},
+		{"LedgerOverflow", testLedgerOverflow},
 		{"OutboxOrder", testOutboxOrder},
 		{"OutboxConcurrentClaim", testOutboxConcurrentClaim},
 		{"OutboxLease", testOutboxLease},
