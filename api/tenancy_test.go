@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"esign-gateway/api/apitest"
+	"esign-gateway/api/gateway"
+	"esign-gateway/service"
 )
 
 // adminBind is POST /admin/v1/tasks on g.
@@ -115,6 +117,118 @@ func TestLedgerOverflow(t *testing.T) {
 			}
 			if got := margin(); got != before+5 {
 				t.Errorf("margin = %v, want %v", got, before+5)
+			}
+		})
+	}
+}
+
+// withApps adds third-party apps (key: corps list) to the test gateway's
+// config; the suite app lists only the corps of owned.
+func withApps(o apitest.Options, owned []string, extra map[string][]string) apitest.Options {
+	o.Config = func(c *gateway.Config) {
+		for i := range c.Dingtalk.Apps {
+			if c.Dingtalk.Apps[i].Key == apitest.SuiteKey {
+				c.Dingtalk.Apps[i].Corps = owned
+			}
+		}
+		for key, corps := range extra {
+			c.Dingtalk.Apps = append(c.Dingtalk.Apps, service.App{Key: key, Secret: key + "-secret", Type: service.AppISVEnterprise, Corps: corps})
+		}
+	}
+	return o
+}
+
+// corpToken asks g for a corp token of app key (its secret key+"-secret",
+// or the suite's) for corp.
+func corpToken(g *apitest.Gateway, key, corp string) *apitest.Response {
+	secret := key + "-secret"
+	if key == apitest.SuiteKey {
+		secret = apitest.SuiteSecret
+	}
+	return g.Do("POST", "/v1.0/oauth2/corpAccessToken", "",
+		map[string]string{"suiteKey": key, "suiteSecret": secret, "authCorpId": corp, "suiteTicket": "t"})
+}
+
+// TestCorpOwnership (issue 13 item 5): a corp an app's config lists is that
+// app's: an app without a corps list cannot take it, neither before nor
+// after the owner's first token, and a claim made before the config named
+// the owner is taken back (the squatter's tokens stop working). A corp no
+// app lists goes to the first app that asks, exactly one of two racing.
+func TestCorpOwnership(t *testing.T) {
+	for _, kind := range apitest.Stores {
+		t.Run(kind, func(t *testing.T) {
+			g := apitest.New(t, withApps(apitest.Options{Store: kind}, []string{apitest.CorpA, apitest.CorpB}, map[string][]string{"squat": nil}))
+			for _, corp := range []string{apitest.CorpA, apitest.CorpB} {
+				if res := corpToken(g, "squat", corp); res.Status != 400 || res.JSON["code"] != "invalidAuthInfo" {
+					t.Errorf("squatter's token for listed %s: %d %s; want 400 invalidAuthInfo", corp, res.Status, res.Raw)
+				}
+			}
+			if res := corpToken(g, apitest.SuiteKey, apitest.CorpA); res.Status != 200 {
+				t.Fatalf("owner's token: %d %s", res.Status, res.Raw)
+			}
+			if res := corpToken(g, "squat", apitest.CorpA); res.Status != 400 || res.JSON["code"] != "invalidAuthInfo" {
+				t.Errorf("squatter's token after the owner's: %d %s", res.Status, res.Raw)
+			}
+
+			// Unlisted corps: first claim wins, atomically.
+			for i := range 4 {
+				corp := fmt.Sprintf("corp-free-%d", i)
+				res := make([]*apitest.Response, 8)
+				var wg sync.WaitGroup
+				start := make(chan struct{})
+				for j := range res {
+					key := []string{apitest.SuiteKey, "squat"}[j%2]
+					wg.Go(func() { <-start; res[j] = corpToken(g, key, corp) })
+				}
+				close(start)
+				wg.Wait()
+				won := map[int]bool{}
+				for j, r := range res {
+					if r.Status == 200 {
+						won[j%2] = true
+					} else if r.Status != 400 || r.JSON["code"] != "invalidAuthInfo" {
+						t.Errorf("%s claim %d: %d %s", corp, j, r.Status, r.Raw)
+					}
+				}
+				if len(won) != 1 {
+					t.Errorf("%s: claimed by %d apps, want 1", corp, len(won))
+				}
+			}
+		})
+	}
+}
+
+// TestCorpReclaimed: a corp claimed by an app with no corps list, on a
+// store that then serves a config listing the corp for another app, goes
+// to the listed app; the squatter's old token and new requests are
+// refused, on every replica.
+func TestCorpReclaimed(t *testing.T) {
+	for _, kind := range apitest.Stores {
+		t.Run(kind, func(t *testing.T) {
+			before := apitest.New(t, withApps(apitest.Options{Store: kind}, []string{apitest.CorpA}, map[string][]string{"squat": nil}))
+			res := corpToken(before, "squat", "corp-late")
+			if res.Status != 200 {
+				t.Fatalf("squatter's claim of an unlisted corp: %d %s", res.Status, res.Raw)
+			}
+			old := res.JSON["accessToken"].(string)
+			o := apitest.Options{Store: kind, Emulator: before.Emulator, BoltPath: before.BoltPath, RedisAddr: before.RedisAddr}
+			before.Close()
+			after := apitest.New(t, withApps(o, []string{apitest.CorpA, "corp-late"}, map[string][]string{"squat": nil}))
+			if res := after.Do("GET", "/v2.0/esign/margins", old, nil); res.Status != 400 || res.JSON["code"] != "InvalidAuthentication" {
+				t.Errorf("squatter's old token: %d %s; want 400 InvalidAuthentication", res.Status, res.Raw)
+			}
+			if res := corpToken(after, "squat", "corp-late"); res.Status != 400 || res.JSON["code"] != "invalidAuthInfo" {
+				t.Errorf("squatter's new token: %d %s", res.Status, res.Raw)
+			}
+			res = corpToken(after, apitest.SuiteKey, "corp-late")
+			if res.Status != 200 {
+				t.Fatalf("owner's token: %d %s", res.Status, res.Raw)
+			}
+			if m := after.Do("GET", "/v2.0/esign/margins", res.JSON["accessToken"].(string), nil); m.Status != 200 {
+				t.Errorf("owner's call: %d %s", m.Status, m.Raw)
+			}
+			if c, err := after.Store.Corp(t.Context(), "corp-late"); err != nil || c.AppKey != apitest.SuiteKey || !c.Authorized {
+				t.Errorf("stored corp = %+v, %v; want the owner's, authorized", c, err)
 			}
 		})
 	}

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"slices"
 
 	"esign-gateway/dingtalk"
 	"esign-gateway/service/store"
@@ -76,7 +75,7 @@ func (s *Orders) Margin(ctx context.Context) (*dingtalk.Margin, error) {
 // seedQuota gives a corp the configured starting quota once (an order of
 // its own in the ledger, so it is idempotent across replicas and restarts).
 func (s *core) seedQuota(ctx context.Context, app *App, corpID string) error {
-	if s.cfg.InitialQuota <= 0 || !slices.Contains(app.Corps, corpID) {
+	if s.cfg.InitialQuota <= 0 || !app.owns[corpID] {
 		return nil
 	}
 	if _, done := s.seeded.Load(corpID); done {
