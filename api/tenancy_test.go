@@ -9,7 +9,9 @@ import (
 
 	"esign-gateway/api/apitest"
 	"esign-gateway/api/gateway"
+	"esign-gateway/esign"
 	"esign-gateway/service"
+	"esign-gateway/service/store"
 )
 
 // adminBind is POST /admin/v1/tasks on g.
@@ -229,6 +231,103 @@ func TestCorpReclaimed(t *testing.T) {
 			}
 			if c, err := after.Store.Corp(t.Context(), "corp-late"); err != nil || c.AppKey != apitest.SuiteKey || !c.Authorized {
 				t.Errorf("stored corp = %+v, %v; want the owner's, authorized", c, err)
+			}
+		})
+	}
+}
+
+// TestOutsideAccounts (issue 13 item 4): outside signers whose accounts the
+// old key folded together (bob+1@x.com, bob_1@x.com, and the DingTalk user
+// acct_bob_1_x.com) are three e签宝 persons; GetExecuteUrl matches each
+// exactly, and an outside account never passes for a DingTalk user. A
+// person stored under the old key is still used when e签宝 holds exactly
+// that account for it, and not for another account of the same old key.
+func TestOutsideAccounts(t *testing.T) {
+	for _, kind := range apitest.Stores {
+		t.Run(kind, func(t *testing.T) {
+			g := apitest.New(t, apitest.Options{Store: kind})
+			tok := g.Token(apitest.CorpA)
+			ctx := t.Context()
+
+			// Legacy data: carol's account, stored under the old key.
+			ec, err := esign.New(esign.Config{BaseURL: g.Emulator.URL(), AppID: apitest.EsignAppID, AppSecret: apitest.EsignSecret})
+			if err != nil {
+				t.Fatal(err)
+			}
+			carolID, err := ec.CreatePerson(ctx, &esign.CreatePersonRequest{ThirdPartyUserID: "dt-user:corp-a:acct_carol_x.com", Email: "carol@x.com"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := g.Store.PutUser(ctx, &store.User{CorpID: apitest.CorpA, UserID: "acct_carol_x.com", AccountID: carolID}); err != nil {
+				t.Fatal(err)
+			}
+
+			outside := func(acct string) map[string]any {
+				return map[string]any{"accountType": "OUTER_USER", "account": acct, "signRequirements": "2"}
+			}
+			task := g.CreateFlow(tok, map[string]any{"participants": []map[string]any{
+				outside("bob+1@x.com"), outside("bob_1@x.com"), outside("carol@x.com"), outside("carol+x.com"),
+				{"accountType": "DING_USER", "userId": "acct_bob_1_x.com", "signRequirements": "2"},
+			}})
+			st, err := g.Store.Task(ctx, task)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids := map[string]string{} // account or userId -> e签宝 accountId
+			seen := map[string]bool{}
+			for i, p := range st.Participants { // in the request's order
+				who := []string{"bob+1@x.com", "bob_1@x.com", "carol@x.com", "carol+x.com", "acct_bob_1_x.com"}[i]
+				ids[who] = p.AccountID
+				if seen[p.AccountID] {
+					t.Errorf("%s shares e签宝 account %s with another participant", who, p.AccountID)
+				}
+				seen[p.AccountID] = true
+			}
+			if ids["carol@x.com"] != carolID {
+				t.Errorf("carol@x.com got %s, want her stored account %s", ids["carol@x.com"], carolID)
+			}
+			exec := func(task, account string) *apitest.Response {
+				return g.Call("GetExecuteUrl", "esign_2.0", tok, map[string]any{"taskId": task, "account": account, "signContainer": 2})
+			}
+			for who, id := range ids {
+				res := exec(task, who)
+				if res.Status != 200 || !strings.Contains(fmt.Sprint(res.JSON["longUrl"]), "account="+id) {
+					t.Errorf("GetExecuteUrl(%s): %d %s; want the page of %s", who, res.Status, res.Raw, id)
+				}
+			}
+			for _, nobody := range []string{"bob_1@x.com ", "BOB+1@x.com", "bob"} {
+				if res := exec(task, nobody); res.Status != 400 || res.JSON["code"] != "getSignUrlError" {
+					t.Errorf("GetExecuteUrl(%q): %d %s; want 400 getSignUrlError", nobody, res.Status, res.Raw)
+				}
+			}
+
+			// A task stored before participants kept their account: the
+			// outside participant is matched by the contact e签宝 holds.
+			if _, err := g.Store.UpdateTask(ctx, task, func(t *store.Task) error {
+				for i := range t.Participants {
+					t.Participants[i].Account = ""
+				}
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			for _, who := range []string{"bob+1@x.com", "carol@x.com"} {
+				if res := exec(task, who); res.Status != 200 || !strings.Contains(fmt.Sprint(res.JSON["longUrl"]), "account="+ids[who]) {
+					t.Errorf("GetExecuteUrl(%s) on a legacy task: %d %s", who, res.Status, res.Raw)
+				}
+			}
+			if res := exec(task, "bob_2@x.com"); res.Status != 400 {
+				t.Errorf("GetExecuteUrl(stranger) on a legacy task: %d %s", res.Status, res.Raw)
+			}
+
+			// A DingTalk-user flow: an outside account that folds to the
+			// user's id is not that user.
+			dt := g.CreateFlow(tok, map[string]any{"participants": []map[string]any{
+				{"accountType": "DING_USER", "userId": "acct_bob_1_x.com", "signRequirements": "2"}}})
+			for _, acct := range []string{"bob_1@x.com", "bob+1@x.com"} {
+				if res := exec(dt, acct); res.Status != 400 || res.JSON["code"] != "getSignUrlError" {
+					t.Errorf("GetExecuteUrl(%s) on a DingTalk-user flow: %d %s; want 400 getSignUrlError", acct, res.Status, res.Raw)
+				}
 			}
 		})
 	}

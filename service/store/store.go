@@ -72,7 +72,9 @@ const (
 
 // Participant is a signer or cc of a sign flow.
 type Participant struct {
-	UserID    string `json:"userId,omitempty"`
+	UserID string `json:"userId,omitempty"` // a DingTalk user
+	// Account is an outside person's mobile or e-mail, as given (UserID empty).
+	Account   string `json:"account,omitempty"`
 	AccountID string `json:"accountId,omitempty"`
 	Name      string `json:"name,omitempty"`
 	OrgName   string `json:"orgName,omitempty"`
