@@ -41,6 +41,7 @@ func (o Observer) doneUpdate(op string, start time.Time, err, fnErr *error) {
 func backendError(err error) error {
 	switch {
 	case err == nil, errors.Is(err, ErrNotFound), errors.Is(err, ErrExists), errors.Is(err, ErrNoQuota),
+		errors.Is(err, ErrQuotaOverflow),
 		errors.Is(err, context.Canceled):
 		return nil
 	}
