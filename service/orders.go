@@ -65,11 +65,11 @@ func (s *Orders) Margin(ctx context.Context) (*dingtalk.Margin, error) {
 	if err != nil {
 		return nil, storeError(err, nil)
 	}
-	m := q.Bought - q.Used
-	if m < 0 {
-		m = 0
-	}
-	return &dingtalk.Margin{Margin: m}, nil
+	// The stores keep 0 <= used <= bought <= MaxQuota; clamping first keeps
+	// the subtraction in range even for a ledger written before that held
+	// (a bbolt total that had wrapped negative reads as no margin).
+	bought, used := max(q.Bought, 0), max(q.Used, 0)
+	return &dingtalk.Margin{Margin: max(bought-used, 0)}, nil
 }
 
 // seedQuota gives a corp the configured starting quota once (an order of
