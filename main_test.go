@@ -67,8 +67,9 @@ func TestEnvOverridesEveryKey(t *testing.T) {
 		"dingtalk.token_ttl": "60s", "dingtalk.signing_keys": "k1:0123456789abcdef0123456789abcdef",
 		"dingtalk.allow_private_urls": "true", "dingtalk.initial_quota": "5",
 		"dingtalk.revocation_stale": "3s", "ratelimit.default": "7", "ratelimit.token": "4", "ratelimit.per_api": `{"/v2.0/esign/process/startAtOnce":5}`,
-		"admin.token": "adm", "log.format": "text", "log.level": "debug",
+		"admin.token": "adm", "admin.session_secret": "ss", "admin.session_ttl": "2h", "admin.stuck_after": "30m", "outbox.max_attempts": "3", "log.format": "text", "log.level": "debug",
 		"cache.ttl": "5s", "debug.addr": "127.0.0.1:6060",
+		"tracing.otlp_endpoint": "http://collector:4318", "tracing.sample_ratio": "0.25", "tracing.service_name": "gw-eu",
 	}
 	var keys []string
 	for k := range configKeys() {
@@ -127,10 +128,17 @@ func TestEnvOverridesEveryKey(t *testing.T) {
 		{"ratelimit.token", cfg.RateLimit.Token, 4},
 		{"ratelimit.per_api", len(cfg.RateLimit.PerAPI) == 1 && cfg.RateLimit.PerAPI["/v2.0/esign/process/startAtOnce"] == 5, true},
 		{"admin.token", cfg.Admin.Token, "adm"},
+		{"admin.session_secret", cfg.Admin.SessionSecret, "ss"},
+		{"admin.session_ttl", cfg.Admin.SessionTTL, 2 * time.Hour},
+		{"admin.stuck_after", cfg.Admin.StuckAfter, 30 * time.Minute},
+		{"outbox.max_attempts", cfg.Outbox.MaxAttempts, 3},
 		{"cache.ttl", cfg.Cache.TTL, 5 * time.Second},
 		{"debug.addr", cfg.Debug.Addr, "127.0.0.1:6060"},
 		{"log.format", cfg.Log.Format, "text"},
 		{"log.level", cfg.Log.Level, "debug"},
+		{"tracing.otlp_endpoint", cfg.Tracing.OTLPEndpoint, "http://collector:4318"},
+		{"tracing.sample_ratio", cfg.Tracing.SampleRatio, 0.25},
+		{"tracing.service_name", cfg.Tracing.ServiceName, "gw-eu"},
 	}
 	if len(checks) != len(configKeys()) {
 		t.Fatalf("checks cover %d keys, gateway.Config has %d", len(checks), len(configKeys()))

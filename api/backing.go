@@ -55,11 +55,12 @@ const (
 	backFlowDetail = "**背后 / backing:** e签宝 `GET /v1/signflows/{flowId}` + `GET /v1/signflows/{flowId}/signers` + 网关任务日志（由回调与签署人状态写入；" +
 		"发起人与发起主体名称来自 `GET /v1/accounts/{id}`、`GET /v1/organizations/{id}`）。\n" +
 		"e签宝 `GET /v1/signflows/{flowId}` + `/signers` + the task's log (written by callbacks and by what /signers shows; names from " +
-		"`GET /v1/accounts/{id}` and `GET /v1/organizations/{id}`).\n\n**决定 / decision:** " + logTypeDesc
+		"`GET /v1/accounts/{id}` and `GET /v1/organizations/{id}`).\n\n**决定 / decision:** " + logTypeDesc + staleNote
 	backSignDetail = "**背后 / backing:** e签宝 `GET /v1/signflows/{flowId}` + `GET /v1/signflows/{flowId}/signers`。\n" +
-		"e签宝 `GET /v1/signflows/{flowId}` and `GET /v1/signflows/{flowId}/signers`."
+		"e签宝 `GET /v1/signflows/{flowId}` and `GET /v1/signflows/{flowId}/signers`." + staleNote
 	backDocs = "**背后 / backing:** e签宝 `GET /v1/signflows/{flowId}/documents`（流程完成前 e签宝 拒绝）。\n" +
-		"e签宝 `GET /v1/signflows/{flowId}/documents` (e签宝 refuses before the flow completes)."
+		"e签宝 `GET /v1/signflows/{flowId}/documents` (e签宝 refuses before the flow completes)." + staleNote +
+		"文件链接仅在其 60 分钟有效期剩余 5 分钟以上时提供。/ Held links are served only while 5 of their 60 minutes are left."
 	backStart = "**背后 / backing:** e签宝 `POST /api/v2/signflows/createFlowOneStep`（不自动开启）建草稿流程，发起人在网关发起页 `/pages/start/{taskId}` " +
 		"一键开启（`PUT /v1/signflows/{flowId}/start`）；使用企业一份套餐。\n" +
 		"e签宝 `POST /api/v2/signflows/createFlowOneStep` without autoInitiate prepares a draft; the initiator starts it on the gateway's " +
@@ -112,3 +113,10 @@ var (
 	callsApprovals    = []string{esign.EpApprovalList, esign.EpApproval}
 	callsAttachs      = []string{esign.EpFlow, esign.EpFile, esign.EpDocuments}
 )
+
+// staleNote: what the three reads answer while e签宝 is down
+// (service.Staleness).
+const staleNote = "\n\n**e签宝 故障时 / while e签宝 is down** (熔断、超时、5xx / breaker open, timeout, 5xx): 以网关最后读到的状态" +
+	"（状态与日志来自回调更新的存储）作答，响应体不变，带响应头 `Age`（秒）与 `X-Esigngw-Stale: true`；网关未持有时照常报错。/ " +
+	"answered from the state the gateway last read (status and log from the store, kept current by callbacks), body unchanged, " +
+	"with the headers `Age` (seconds) and `X-Esigngw-Stale: true`; with nothing held the error stands. "

@@ -89,8 +89,8 @@ func targets(t testing.TB, g *apitest.Gateway, tokA, tokB, fileID, taskID string
 	var out []target
 	for _, r := range eng.Routes() {
 		p := r.Path
-		// Pages, metrics and the explorer's files are not JSON by design.
-		if strings.HasPrefix(p, "/pages/") || p == "/metrics" || strings.HasPrefix(p, "/explorer") || r.Method == "HEAD" {
+		// Pages, the console, metrics and the explorer's files are not JSON by design.
+		if strings.HasPrefix(p, "/pages/") || strings.HasPrefix(p, "/console/") || p == "/metrics" || strings.HasPrefix(p, "/explorer") || r.Method == "HEAD" {
 			continue
 		}
 		tg := target{method: r.Method, template: p, path: p, base: byPath[p],

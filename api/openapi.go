@@ -156,6 +156,9 @@ func (rt *route) success(r *reflector) map[string]any {
 			headers[dingtalk.ConsoleURLHeader] = map[string]any{"schema": map[string]any{"type": "string"},
 				"description": "企业控制台地址（esign_1.0 的 data 不含 orgConsoleUrl）/ the console URL (esign_1.0's data has no orgConsoleUrl)"}
 		}
+		if staleCapable(rt.ep.res) {
+			staleHeaderDocs(headers)
+		}
 	case rt.doc.res != nil:
 		body = r.ref(reflect.TypeOf(rt.doc.res), role{answer: true})
 	default:

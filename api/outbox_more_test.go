@@ -16,6 +16,7 @@ import (
 	"esign-gateway/api/apitest"
 	"esign-gateway/api/gateway"
 	"esign-gateway/service"
+	"esign-gateway/test/testkit"
 )
 
 // TestPushCorpAuth: a corp's consent pushes CORP_AUTH SUCCESS with the
@@ -182,23 +183,74 @@ func TestPushGivesUpThenReplay(t *testing.T) {
 	}
 }
 
-// TestPushBackoffResetByCreateDevelopers (issue 13 item 11): an event
-// that failed often enough to wait seconds goes at once when the ISV sets
-// a (new) noticeUrl.
+// TestPushBackoffResetByCreateDevelopers (issue 13 item 11): an event that
+// failed waits out its backoff, unless the ISV sets a (new) noticeUrl: then
+// it goes at once, whether it was waiting or its attempt to the old URL was
+// still in flight when CreateDevelopers ran. The gateway's clock stands
+// still, so a waiting event is due again only if CreateDevelopers revives it.
 func TestPushBackoffResetByCreateDevelopers(t *testing.T) {
-	g := apitest.New(t, apitest.Options{})
-	broken := newISV(t)
-	broken.down.Store(true)
-	broken.subscribe(g, apitest.CorpA)
-	g.CreateFlow(g.Token(apitest.CorpA), nil)
-	// After the fourth failure the next attempt is 4 to 8 s away.
-	broken.waitFor("four failed attempts", func() bool { return broken.failures.Load() >= 4 })
-	fixed := newISV(t)
-	start := time.Now()
-	fixed.subscribe(g, apitest.CorpA)
-	fixed.waitEvents(1)
-	if d := time.Since(start); d > 3*time.Second {
-		t.Errorf("event arrived %v after CreateDevelopers; its backoff (4 to 8 s) was kept", d)
+	for _, inFlight := range []bool{false, true} {
+		name := map[bool]string{false: "waiting", true: "in flight"}[inFlight]
+		t.Run(name, func(t *testing.T) {
+			clk := testkit.NewClock(time.Now())
+			outcomes := make(chan string, 16)
+			g := apitest.New(t, apitest.Options{Service: func(c *service.Config) {
+				c.Now = clk.Now
+				c.Outbox.OnPush = func(o string) {
+					select {
+					case outcomes <- o:
+					default:
+					}
+				}
+			}})
+			tried, release := make(chan struct{}, 16), make(chan struct{})
+			old := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				tried <- struct{}{}
+				if inFlight {
+					<-release
+				}
+				http.Error(w, "down", http.StatusServiceUnavailable)
+			}))
+			t.Cleanup(old.Close)
+			t.Cleanup(func() { closeOnce(release) })
+			if res := g.Do("POST", "/v2.0/esign/developers", g.Token(apitest.CorpA), map[string]any{"noticeUrl": old.URL}); res.Status != 200 {
+				t.Fatalf("CreateDevelopers: %d %s", res.Status, res.Raw)
+			}
+			g.CreateFlow(g.Token(apitest.CorpA), nil)
+			recv(t, tried, "an attempt at the old noticeUrl")
+			if !inFlight {
+				// The attempt failed and the event waits out its backoff.
+				if o := recv(t, outcomes, "the failed attempt's outcome"); o == "delivered" {
+					t.Fatalf("outcome %q from a receiver that answers 503", o)
+				}
+			}
+			fixed := newISV(t)
+			fixed.subscribe(g, apitest.CorpA)
+			closeOnce(release)
+			if evs := fixed.waitEvents(1); evs[0].Status != "RUNNING" {
+				t.Errorf("event at the new noticeUrl: %+v", evs[0])
+			}
+		})
+	}
+}
+
+// recv takes one value from ch, failing the test after 20 s.
+func recv[T any](t *testing.T, ch <-chan T, what string) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(20 * time.Second):
+		t.Fatalf("no %s within 20 s", what)
+		panic("unreachable")
+	}
+}
+
+func closeOnce(ch chan struct{}) {
+	select {
+	case <-ch:
+	default:
+		close(ch)
 	}
 }
 

@@ -3,14 +3,18 @@ package api
 import (
 	"context"
 	"crypto/subtle"
+	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"go.opentelemetry.io/otel/trace"
 
 	"esign-gateway/dingtalk"
 	"esign-gateway/middleware"
+	"esign-gateway/service"
 )
 
 // DefaultBodyLimit caps request bodies unless Config.BodyLimit says
@@ -43,6 +47,13 @@ type Config struct {
 	// Demo, if set, is the demo app the API Explorer prefills (the demo
 	// command); nil means not a demo.
 	Demo *DemoInfo
+	// Tracer, if set, gives every request a server span named for its
+	// row (tracing.go) and puts the trace id in the access log; nil means
+	// no tracing and no cost.
+	Tracer trace.Tracer
+	// Audit, if set, records every admin call that is not a GET (the
+	// operator console's audit log); nil records none.
+	Audit func(ctx context.Context, e service.AuditEntry) error
 }
 
 // NewRouter returns the gateway's router with every route of the tables
@@ -55,24 +66,6 @@ func NewRouter(cfg Config) *gin.Engine {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
 	h := &handlers{s: cfg.Services, cfg: &cfg}
-	r := gin.New()
-	r.HandleMethodNotAllowed = true
-	r.ContextWithFallback = true
-	// A trailing slash gets 404 InvalidAction.NotFound JSON as on DingTalk,
-	// not gin's 301/307 with an HTML body (found by FuzzBindRequests).
-	r.RedirectTrailingSlash = false
-	r.Use(
-		middleware.RequestID("x-acs-request-id"),
-		middleware.Logger(middleware.LoggerConfig{Log: cfg.Log, Identity: identity}),
-		// Metrics too sit outside renderErrors, to see the final status.
-		cfg.Metrics.requestMetrics(),
-		renderErrors(), // outside Recovery, inside Logger: the log sees the final status
-		middleware.Recovery(),
-		middleware.BodyLimit(cfg.BodyLimit, dingtalk.ErrBodyTooLarge),
-	)
-	r.NoRoute(notFound)
-	r.NoMethod(notFound)
-
 	enabled := func(need string) bool {
 		switch need {
 		case "admin":
@@ -83,9 +76,32 @@ func NewRouter(cfg Config) *gin.Engine {
 		return true
 	}
 	rows := append(h.actions(), h.platform()...)
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	r.ContextWithFallback = true
+	// A trailing slash gets 404 InvalidAction.NotFound JSON as on DingTalk,
+	// not gin's 301/307 with an HTML body (found by FuzzBindRequests).
+	r.RedirectTrailingSlash = false
+	logCfg := middleware.LoggerConfig{Log: cfg.Log, Identity: identity}
+	r.Use(middleware.RequestID("x-acs-request-id"))
+	if cfg.Tracer != nil {
+		r.Use(tracing(cfg.Tracer, rowsFor(rows, enabled)))
+		logCfg.TraceID = middleware.TraceID
+	}
+	r.Use(
+		middleware.Logger(logCfg),
+		// Metrics too sit outside renderErrors, to see the final status.
+		cfg.Metrics.requestMetrics(),
+		renderErrors(), // outside Recovery, inside Logger: the log sees the final status
+		middleware.Recovery(),
+		middleware.BodyLimit(cfg.BodyLimit, dingtalk.ErrBodyTooLarge),
+	)
+	r.NoRoute(notFound)
+	r.NoMethod(notFound)
+
 	auth := middleware.Auth(cfg.Metrics.authenticator(cfg.Services.Tokens))
 	limit := cfg.RateLimit.handler(cfg.Log, cfg.Metrics)
-	register(r, rows, auth, limit, adminAuth(cfg.AdminToken), cfg.RateLimit.tokenHandlers(cfg.Log, cfg.Metrics), enabled)
+	register(r, rows, auth, limit, adminAuth(cfg.AdminToken, cfg.Audit), cfg.RateLimit.tokenHandlers(cfg.Log, cfg.Metrics), enabled)
 	doc, err := buildOpenAPI(rowsFor(rows, enabled))
 	if err != nil {
 		panic("openapi: " + err.Error()) // static data: it fails in every test run, never only in production
@@ -102,8 +118,9 @@ func identity(ctx context.Context) (string, string) {
 	return "", ""
 }
 
-// adminAuth checks the admin bearer token in constant time.
-func adminAuth(token string) gin.HandlerFunc {
+// adminAuth checks the admin bearer token in constant time and hands
+// every admin call but a GET to audit, if set.
+func adminAuth(token string, audit func(context.Context, service.AuditEntry) error) gin.HandlerFunc {
 	want := []byte("Bearer " + token)
 	return func(c *gin.Context) {
 		got := []byte(c.GetHeader("Authorization"))
@@ -114,6 +131,28 @@ func adminAuth(token string) gin.HandlerFunc {
 			return
 		}
 		c.Next()
+		if audit != nil && c.Request.Method != http.MethodGet {
+			auditCall(c, audit)
+		}
+	}
+}
+
+// auditCall records an admin call by a script. Its outcome is the error
+// code the call ends with (renderErrors writes it later) or the status.
+func auditCall(c *gin.Context, audit func(context.Context, service.AuditEntry) error) {
+	outcome := strconv.Itoa(c.Writer.Status())
+	var e *dingtalk.Error
+	if len(c.Errors) > 0 {
+		outcome = "error"
+		if errors.As(c.Errors.Last().Err, &e) {
+			outcome = "error " + e.Code
+		}
+	}
+	ctx := context.WithoutCancel(c.Request.Context())
+	err := audit(ctx, service.AuditEntry{Who: "bearer", Action: c.Request.Method + " " + c.FullPath(),
+		Outcome: outcome, RequestID: middleware.RequestIDFrom(ctx)})
+	if err != nil {
+		_ = c.Error(err) // logged; the call itself has happened
 	}
 }
 

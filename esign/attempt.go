@@ -26,9 +26,11 @@ type request struct {
 	public           bool // no credentials: the token endpoint itself
 }
 
-// attempt sends r once.
-func (c *Client) attempt(ctx context.Context, r *request, token string) error {
-	err := c.send(ctx, r, token)
+// attempt sends r once, as attempt number n (1-based).
+func (c *Client) attempt(ctx context.Context, r *request, token string, n int) error {
+	ctx, span := c.startAttempt(ctx, r, n)
+	status, err := c.send(ctx, r, token)
+	endAttempt(span, status, err)
 	var ae *APIError
 	if c.tokens != nil && errors.As(err, &ae) && ae.Auth() {
 		c.tokens.forget(token)
@@ -37,24 +39,24 @@ func (c *Client) attempt(ctx context.Context, r *request, token string) error {
 }
 
 // send builds, authorises, sends and decodes one attempt under its own
-// timeout.
-func (c *Client) send(ctx context.Context, r *request, token string) error {
+// timeout. It returns the HTTP status too, 0 if there was no answer.
+func (c *Client) send(ctx context.Context, r *request, token string) (int, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
 	req, err := c.newRequest(ctx, r, token)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return transportError(ctx, r, err)
+		return 0, transportError(ctx, r, err)
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
 	if err != nil {
-		return transportError(ctx, r, err)
+		return resp.StatusCode, transportError(ctx, r, err)
 	}
-	return c.decode(r, resp.StatusCode, raw)
+	return resp.StatusCode, c.decode(r, resp.StatusCode, raw)
 }
 
 // newRequest builds the HTTP request and then authorises it, so that the

@@ -31,3 +31,14 @@ func newBreaker(timeout time.Duration, log *slog.Logger) *gobreaker.CircuitBreak
 // BreakerState is the circuit breaker's state: "closed", "open" or
 // "half-open".
 func (c *Client) BreakerState() string { return c.breaker.State().String() }
+
+// Down reports whether err says e签宝 could not answer at all: the breaker
+// is open, the call timed out, or e签宝 answered 5xx or nothing usable.
+// A refusal (a business code, a 4xx) is an answer and is not Down; nor is
+// a call its caller cancelled.
+func Down(err error) bool {
+	if errors.Is(err, ErrBreakerOpen) {
+		return true
+	}
+	return upstreamFailure(err) && !errors.Is(err, context.Canceled)
+}

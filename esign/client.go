@@ -79,10 +79,12 @@ func (c *Client) do(ctx context.Context, op, method, path string, query url.Valu
 // run makes a call: up to 1+Retries attempts within CallTimeout.
 func (c *Client) run(ctx context.Context, r *request) error {
 	start := time.Now()
+	ctx, span := c.startCall(ctx, r)
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.CallTimeout)
 	defer cancel()
 	err := c.guarded(ctx, r)
 	c.record(r.op, err, time.Since(start))
+	endCall(span, err)
 	return err
 }
 
@@ -111,7 +113,7 @@ func (c *Client) attempts(ctx context.Context, r *request) error {
 	}
 	c.budget.deposit()
 	for attempt := 0; ; attempt++ {
-		err = c.attempt(ctx, r, token)
+		err = c.attempt(ctx, r, token, attempt+1)
 		if err == nil || r.method != http.MethodGet || !retryable(err) ||
 			attempt >= c.cfg.Retries || !c.budget.withdraw() {
 			return err

@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"go.opentelemetry.io/otel/trace"
 )
 
 // Auth modes of Config.AuthMode.
@@ -57,6 +59,10 @@ type Config struct {
 	// timeout, transport_error, decode_error or breaker_open) and how long
 	// the call took.
 	Observe func(op, outcome string, d time.Duration) `mapstructure:"-"`
+	// Tracer, if set, traces every call made within a recorded trace: a
+	// span per call ("esign <op>") with a child per attempt; nil means no
+	// spans.
+	Tracer trace.Tracer `mapstructure:"-"`
 }
 
 // Hosts of e签宝's OpenAPI.

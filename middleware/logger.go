@@ -14,12 +14,15 @@ type LoggerConfig struct {
 	// Identity names the caller for the log line (app key, corp id); nil
 	// means none. It must never return a token or secret.
 	Identity func(ctx context.Context) (app, corp string)
+	// TraceID, if set, gives the request's trace id for the line (see
+	// Tracing); nil leaves it out, as when tracing is off.
+	TraceID func(ctx context.Context) string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
 
-// Logger writes one line per request: request id, route template, method,
-// status, duration, app and corp. Errors recorded by handlers are logged
+// Logger writes one line per request: request id, trace id, route template,
+// method, status, duration, app and corp. Errors recorded by handlers are logged
 // with their cause; client errors at Info, server errors at Error. Headers,
 // bodies and query strings are never logged: they carry tokens.
 func Logger(cfg LoggerConfig) gin.HandlerFunc {
@@ -40,9 +43,14 @@ func Logger(cfg LoggerConfig) gin.HandlerFunc {
 		if !cfg.Log.Enabled(c.Request.Context(), level) {
 			return
 		}
-		attrs := make([]slog.Attr, 0, 9)
+		attrs := make([]slog.Attr, 0, 10)
+		attrs = append(attrs, slog.String("requestid", RequestIDFrom(c.Request.Context())))
+		if cfg.TraceID != nil {
+			if id := cfg.TraceID(c.Request.Context()); id != "" {
+				attrs = append(attrs, slog.String("traceid", id))
+			}
+		}
 		attrs = append(attrs,
-			slog.String("requestid", RequestIDFrom(c.Request.Context())),
 			slog.String("method", c.Request.Method),
 			slog.String("route", routeOf(c)),
 			slog.Int("status", status),

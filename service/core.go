@@ -24,6 +24,7 @@ type core struct {
 	names  *nameCache
 	cache  *readCaches
 	refs   flowRefs
+	held   heldFlows // last good reads, served while e签宝 is down
 	pusher *pusher
 	now    func() time.Time
 	log    *slog.Logger

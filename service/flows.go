@@ -22,38 +22,59 @@ var flowKinds = []store.TaskKind{store.KindSignFlow, store.KindStart}
 // concurrent misses share one read, and any change to the task this replica
 // makes or hears of by callback drops it at once. The result is shared and
 // must not be modified.
+//
+// While e签宝 cannot answer (esign.Down), the answer comes from the state
+// this replica last read and the store's status and log (staleDetail),
+// marked stale in ctx (WithStaleness); with nothing held, e签宝's failure
+// stands.
 func (s *Flows) Detail(ctx context.Context, taskID string) (*dingtalk.FlowDetail, error) {
 	if d, ok := s.cache.flows.get(taskID, caller(ctx).CorpID); ok {
 		return d, nil
 	}
-	return cached(ctx, s.cache, &s.cache.flows, "flow", taskID, s.flowDetail)
+	d, err := cached(ctx, s.cache, &s.cache.flows, "flow", taskID, s.flowDetail)
+	if esign.Down(err) {
+		return s.staleDetail(ctx, taskID, err)
+	}
+	return d, err
 }
 
 // SignDetail is GetFlowSignDetail/GetSignDetail: the flow's scene and status
 // and each signer's state, cached like Detail. The result is shared and
-// must not be modified.
+// must not be modified. While e签宝 cannot answer it answers from held
+// state like Detail (staleSignDetail).
 func (s *Flows) SignDetail(ctx context.Context, taskID string) (*dingtalk.SignDetail, error) {
 	if d, ok := s.cache.signs.get(taskID, caller(ctx).CorpID); ok {
 		return d, nil
 	}
-	return cached(ctx, s.cache, &s.cache.signs, "sign", taskID, s.signDetail)
+	d, err := cached(ctx, s.cache, &s.cache.signs, "sign", taskID, s.signDetail)
+	if esign.Down(err) {
+		return s.staleSignDetail(ctx, taskID, err)
+	}
+	return d, err
 }
 
 // Docs is ListFlowDocs/GetFlowDocs: the signed documents of a finished flow
 // (GET /v1/signflows/{flowId}/documents; e签宝 refuses before the end).
+// While e签宝 cannot answer, the documents last read are served as long
+// as their links work (staleDocs).
 func (s *Flows) Docs(ctx context.Context, taskID string) ([]dingtalk.Doc, error) {
 	t, err := s.task(ctx, taskID, flowKinds...)
 	if err != nil {
 		return nil, err
 	}
+	at := s.now()
 	docs, err := s.esign.Documents(ctx, t.FlowID)
 	if err != nil {
+		if esign.Down(err) {
+			return s.staleDocs(ctx, taskID, s.upstreamError("flow_documents", err))
+		}
 		return nil, s.upstreamError("flow_documents", err)
 	}
 	out := make([]dingtalk.Doc, len(docs))
 	for i, d := range docs {
 		out[i] = dingtalk.Doc{FileID: d.FileID, FileName: d.FileName, FileURL: d.FileURL}
 	}
+	s.holdDocs(taskID, t.CorpID, at, out)
 	return out, nil
 }
 
@@ -64,6 +85,7 @@ func (s *Flows) Docs(ctx context.Context, taskID string) ([]dingtalk.Doc, error)
 // round trip, alongside the e签宝 calls when the task's flow is known
 // (flowState).
 func (s *core) flowDetail(ctx context.Context, taskID string) (*dingtalk.FlowDetail, error) {
+	at := s.now()
 	t, logs, flow, signers, err := s.flowState(ctx, taskID)
 	if err != nil {
 		return nil, err
@@ -80,6 +102,7 @@ func (s *core) flowDetail(ctx context.Context, taskID string) (*dingtalk.FlowDet
 	if err != nil {
 		return nil, err
 	}
+	s.holdFlow(taskID, t.CorpID, at, flow, signers, &[2]string{initiator, org})
 	out := &dingtalk.FlowDetail{BusinessScene: flow.BusinessScene, FlowStatus: flowStatus(flow.FlowStatus),
 		InitiatorAuthorizedName: org, InitiatorName: initiator, Logs: make([]dingtalk.Log, len(logs))}
 	for i, l := range logs {
@@ -141,17 +164,15 @@ func (s *core) signDetail(ctx context.Context, taskID string) (*dingtalk.SignDet
 	if err != nil {
 		return nil, err
 	}
+	at := s.now()
 	flow, signers, err := s.flowAndSigners(ctx, t.FlowID)
 	if err != nil {
 		return nil, err
 	}
+	s.holdFlow(taskID, t.CorpID, at, flow, signers, nil)
 	out := &dingtalk.SignDetail{BusinessScene: flow.BusinessScene, FlowStatus: flowStatus(flow.FlowStatus), Signers: make([]dingtalk.SignerState, len(signers))}
 	for i, sg := range signers {
-		name := sg.SignerName
-		if sg.SignerAuthorizedAccountType == 1 && sg.SignerAuthorizedAccountName != "" {
-			name = sg.SignerAuthorizedAccountName + "（" + sg.SignerName + "）"
-		}
-		out.Signers[i] = dingtalk.SignerState{SignStatus: sg.SignStatus, SignerName: name}
+		out.Signers[i] = dingtalk.SignerState{SignStatus: sg.SignStatus, SignerName: signerName(sg)}
 	}
 	return out, nil
 }

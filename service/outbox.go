@@ -62,6 +62,9 @@ type pusher struct {
 	mu       sync.Mutex
 	inflight int
 	perCorp  map[string]int
+	// noted is when each corp's last success was written to its delivery
+	// health (ms), while no failure followed it (noteDelivery).
+	noted map[string]int64
 }
 
 func newPusher(allowPrivate bool) *pusher {
@@ -72,7 +75,7 @@ func newPusher(allowPrivate bool) *pusher {
 		IdleConnTimeout:     90 * time.Second,
 		TLSHandshakeTimeout: pushTimeout,
 	}
-	return &pusher{wake: make(chan struct{}, 1), perCorp: map[string]int{},
+	return &pusher{wake: make(chan struct{}, 1), perCorp: map[string]int{}, noted: map[string]int64{},
 		client: &http.Client{Transport: tr, Timeout: pushTimeout,
 			// A redirect is a failed delivery, not a new target chosen by the receiver.
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
@@ -203,7 +206,14 @@ func (s *core) push(ctx context.Context, ev *store.Event) {
 		if rerr := s.store.Retry(wctx, ev, next, err.Error()); rerr != nil {
 			s.log.Warn("outbox: reschedule failed; the lease will expire", slog.String("event", ev.ID), slog.Any("error", rerr))
 		}
+		// CreateDevelopers may have run between the check above and Retry:
+		// its revival skipped this event, leased then. Looking again now that
+		// the lease is gone closes that window.
+		if s.noticeURLChanged(wctx, ev.CorpID, tried) {
+			s.reviveCorp(wctx, ev.CorpID)
+		}
 	}
+	s.noteDelivery(wctx, ev.CorpID, outcome, err)
 	if s.cfg.Outbox.OnPush != nil {
 		s.cfg.Outbox.OnPush(outcome)
 	}
@@ -383,6 +393,11 @@ func (s *Outbox) Dead(ctx context.Context, n int) ([]DeadEvent, error) {
 	if err != nil {
 		return nil, storeError(err, nil)
 	}
+	return deadEvents(evs), nil
+}
+
+// deadEvents are evs as operators see them.
+func deadEvents(evs []*store.Event) []DeadEvent {
 	out := make([]DeadEvent, 0, len(evs))
 	for _, e := range evs {
 		d := DeadEvent{ID: e.ID, CorpID: e.CorpID, TaskID: e.Key,
@@ -396,7 +411,7 @@ func (s *Outbox) Dead(ctx context.Context, n int) ([]DeadEvent, error) {
 		}
 		out = append(out, d)
 	}
-	return out, nil
+	return out
 }
 
 // Replay makes events due again with their attempts reset: the task of

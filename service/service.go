@@ -102,6 +102,7 @@ type Service struct {
 	Callbacks *Callbacks
 	Outbox    *Outbox
 	Admin     *Admin
+	Console   *Console
 
 	core *core
 }
@@ -156,7 +157,7 @@ func New(cfg Config, st Store, ec *esign.Client, tokens *dingtalk.Tokens) (*Serv
 	s := service{c}
 	return &Service{core: c, Tokens: (*Tokens)(&s), Corps: (*Corps)(&s), Users: (*Users)(&s), Files: (*Files)(&s),
 		Flows: (*Flows)(&s), Process: (*Process)(&s), Orders: (*Orders)(&s), Callbacks: (*Callbacks)(&s),
-		Outbox: (*Outbox)(&s), Admin: (*Admin)(&s)}, nil
+		Outbox: (*Outbox)(&s), Admin: (*Admin)(&s), Console: (*Console)(&s)}, nil
 }
 
 // Run does the background work of the services (corp change notices, and

@@ -75,6 +75,7 @@ type Store interface {
 	ledger
 	outboxStore
 	housekeeping
+	consoleStore
 }
 
 var (

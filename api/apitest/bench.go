@@ -34,7 +34,11 @@ func BenchGateway(b testing.TB, storeKind string, ttl time.Duration) *Gateway {
 // real router on a gateway from BenchGateway, with a seeded flow of two
 // signers. With ttl > 0 every call after the first is a cache hit.
 func BenchFlowDetail(b *testing.B, storeKind string, ttl time.Duration) {
-	g := BenchGateway(b, storeKind, ttl)
+	BenchFlowDetailOn(b, BenchGateway(b, storeKind, ttl))
+}
+
+// BenchFlowDetailOn is BenchFlowDetail on a gateway of the caller's.
+func BenchFlowDetailOn(b *testing.B, g *Gateway) {
 	token := g.Token(CorpA)
 	task := g.CreateFlow(token, nil)
 	req := httptest.NewRequest(http.MethodGet, Path("GetFlowDetail", "esign_2.0", "taskId", task), nil)

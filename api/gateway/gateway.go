@@ -24,11 +24,14 @@ import (
 	"time"
 
 	"esign-gateway/api"
+	"esign-gateway/api/console"
 	"esign-gateway/dingtalk"
 	"esign-gateway/esign"
 	"esign-gateway/middleware"
 	"esign-gateway/service"
 	"esign-gateway/service/store"
+
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
 
 // Defaults of the settings this package owns.
@@ -54,6 +57,8 @@ type Config struct {
 	Debug     DebugConfig     `mapstructure:"debug"`
 	RateLimit RateLimitConfig `mapstructure:"ratelimit"`
 	Log       LogConfig       `mapstructure:"log"`
+	Tracing   TracingConfig   `mapstructure:"tracing"`
+	Outbox    OutboxConfig    `mapstructure:"outbox"`
 
 	Hooks Hooks `mapstructure:"-"`
 }
@@ -91,9 +96,21 @@ type DingtalkConfig struct {
 	RevocationStale  time.Duration `mapstructure:"revocation_stale"`
 }
 
-// AdminConfig guards the admin routes.
+// AdminConfig guards the admin routes and the operator console.
 type AdminConfig struct {
 	Token string `mapstructure:"token"`
+	// SessionSecret keys the console's session cookies with the token
+	// (the same on every replica); "" means the token alone.
+	SessionSecret string        `mapstructure:"session_secret"`
+	SessionTTL    time.Duration `mapstructure:"session_ttl"` // console.DefaultSessionTTL
+	StuckAfter    time.Duration `mapstructure:"stuck_after"` // console.DefaultStuckAfter
+}
+
+// OutboxConfig is the delivery of events to the ISVs' noticeUrls.
+type OutboxConfig struct {
+	// MaxAttempts is how often an event is tried before it is set aside
+	// as dead; 0 means service.DefaultMaxAttempts.
+	MaxAttempts int `mapstructure:"max_attempts"`
 }
 
 // CacheConfig is the read caches.
@@ -131,6 +148,9 @@ type Hooks struct {
 	// configuration before they are built (tests).
 	Service func(*service.Config)
 	Router  func(*api.Config)
+	// Traces, if set, turns tracing on and receives every span as it ends
+	// (tests: tracetest.InMemoryExporter).
+	Traces sdktrace.SpanExporter
 }
 
 // Gateway is a wired gateway.
@@ -145,6 +165,7 @@ type Gateway struct {
 	Log     *slog.Logger
 
 	cfg Config
+	tp  *sdktrace.TracerProvider // nil: tracing off
 	mu  sync.Mutex
 	up  bool
 }
@@ -154,11 +175,25 @@ type Gateway struct {
 func New(ctx context.Context, cfg Config) (*Gateway, error) {
 	log := newLogger(cfg.Log, cfg.Hooks.Out)
 	metrics := api.NewMetrics(api.MetricsConfig{Version: Version()})
-	st, err := openStore(cfg.Store, metrics.ObserveStore)
+	tp, err := newTracing(cfg.Tracing, cfg.Hooks.Traces)
 	if err != nil {
 		return nil, err
 	}
 	ok := false
+	defer func() {
+		if !ok {
+			_ = shutdownTracing(tp)
+		}
+	}()
+	tr := tracer(tp)
+	observe := func(_ context.Context, op string, d time.Duration, err error) { metrics.ObserveStore(op, d, err) }
+	if tr != nil {
+		observe = store.Traced(tr, storeKind(cfg.Store), observe)
+	}
+	st, err := openStore(cfg.Store, observe)
+	if err != nil {
+		return nil, err
+	}
 	defer func() {
 		if !ok {
 			st.Close()
@@ -166,6 +201,7 @@ func New(ctx context.Context, cfg Config) (*Gateway, error) {
 	}()
 	ecfg := cfg.Esign.Config
 	ecfg.Logger = log
+	ecfg.Tracer = tr
 	if prev := ecfg.Observe; prev != nil {
 		ecfg.Observe = func(op, outcome string, d time.Duration) {
 			metrics.ObserveUpstream(op, outcome, d)
@@ -173,6 +209,13 @@ func New(ctx context.Context, cfg Config) (*Gateway, error) {
 		}
 	} else {
 		ecfg.Observe = metrics.ObserveUpstream
+	}
+	ops := console.NewOpStats(nil)
+	if prev := ecfg.Observe; prev != nil {
+		ecfg.Observe = func(op, outcome string, d time.Duration) {
+			prev(op, outcome, d)
+			ops.Observe(op, outcome, d)
+		}
 	}
 	ec, err := esign.New(ecfg)
 	if err != nil {
@@ -194,7 +237,7 @@ func New(ctx context.Context, cfg Config) (*Gateway, error) {
 		AllowPrivateURLs: cfg.Dingtalk.AllowPrivateURLs, Log: log,
 		Tokens:    service.TokenConfig{RevocationStale: cfg.Dingtalk.RevocationStale},
 		Callbacks: service.CallbackConfig{Path: cfg.Esign.CallbackPath, AppID: cfg.Esign.AppID, Secret: cfg.Esign.AppSecret, Window: cfg.Esign.CallbackWindow},
-		Outbox:    service.OutboxConfig{OnPush: metrics.OutboxDelivery},
+		Outbox:    service.OutboxConfig{OnPush: metrics.OutboxDelivery, MaxAttempts: cfg.Outbox.MaxAttempts},
 		Cache:     service.CacheConfig{TTL: cfg.Cache.TTL}}
 	if cfg.Hooks.Service != nil {
 		cfg.Hooks.Service(&scfg)
@@ -203,7 +246,7 @@ func New(ctx context.Context, cfg Config) (*Gateway, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &Gateway{Services: svc, Store: st, Metrics: metrics, Log: log, cfg: cfg}
+	g := &Gateway{Services: svc, Store: st, Metrics: metrics, Log: log, cfg: cfg, tp: tp}
 	services := api.ServicesOf(svc)
 	metrics.Watch(services)
 	var limiter middleware.Limiter
@@ -211,12 +254,17 @@ func New(ctx context.Context, cfg Config) (*Gateway, error) {
 		limiter = r // one limit for every replica
 	}
 	acfg := api.Config{Services: services, Log: log, AdminToken: cfg.Admin.Token, BodyLimit: cfg.Server.BodyLimit,
-		Ready: g.readyCheck, Metrics: metrics, Version: Version(), Demo: cfg.Hooks.Demo,
+		Ready: g.readyCheck, Metrics: metrics, Version: Version(), Demo: cfg.Hooks.Demo, Tracer: tr,
 		RateLimit: api.RateLimit{Default: cfg.RateLimit.Default, PerAPI: cfg.RateLimit.PerAPI, Token: cfg.RateLimit.Token, Limiter: limiter}}
+	acfg.Audit = svc.Console.Audit
 	if cfg.Hooks.Router != nil {
 		cfg.Hooks.Router(&acfg)
 	}
-	g.Handler = api.NewRouter(acfg)
+	router := api.NewRouter(acfg)
+	console.Mount(router, console.Config{Service: svc, AdminToken: acfg.AdminToken, Secret: cfg.Admin.SessionSecret,
+		SessionTTL: cfg.Admin.SessionTTL, Secure: strings.HasPrefix(publicURL, "https://"),
+		StuckAfter: cfg.Admin.StuckAfter, Version: Version(), Ops: ops})
+	g.Handler = router
 	ok = true
 	return g, nil
 }
@@ -225,8 +273,10 @@ func New(ctx context.Context, cfg Config) (*Gateway, error) {
 // outbox) until ctx is done.
 func (g *Gateway) Run(ctx context.Context) { g.Services.Run(ctx) }
 
-// Close closes the store.
-func (g *Gateway) Close() error { return g.Store.Close() }
+// Close closes the store and sends the spans not yet sent.
+func (g *Gateway) Close() error {
+	return errors.Join(g.Store.Close(), shutdownTracing(g.tp))
+}
 
 // SetReady marks the gateway ready (listening) or not (starting, draining).
 func (g *Gateway) SetReady(up bool) {
@@ -244,6 +294,14 @@ func (g *Gateway) readyCheck(context.Context) error {
 		return errors.New("starting or shutting down")
 	}
 	return nil
+}
+
+// storeKind names the configured store for spans.
+func storeKind(cfg StoreConfig) string {
+	if cfg.Driver == "redis" {
+		return "redis"
+	}
+	return "bolt"
 }
 
 // openStore opens the configured store, reporting every call to observe.

@@ -100,7 +100,7 @@ func (b *Bolt) Kind() string { return "embedded" }
 
 // Ping checks that the file is open.
 func (b *Bolt) Ping(ctx context.Context) (err error) {
-	defer b.obs.done("Ping", time.Now(), &err)
+	defer b.obs.done(ctx, "Ping", time.Now(), &err)
 	return b.view(ctx, func(*bolt.Tx) error { return nil })
 }
 
@@ -112,7 +112,7 @@ func (b *Bolt) Close() error {
 
 // Counts returns how many corps, tasks and files are stored.
 func (b *Bolt) Counts(ctx context.Context) (_ Counts, err error) {
-	defer b.obs.done("Counts", time.Now(), &err)
+	defer b.obs.done(ctx, "Counts", time.Now(), &err)
 	var c Counts
 	err = b.view(ctx, func(tx *bolt.Tx) error {
 		c.Corps = int64(tx.Bucket([]byte(bucketCorps)).Stats().KeyN)

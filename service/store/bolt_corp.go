@@ -12,7 +12,7 @@ import (
 // EnsureSecret returns the secret under name, storing candidate if there is
 // none.
 func (b *Bolt) EnsureSecret(ctx context.Context, name string, candidate []byte) (_ []byte, err error) {
-	defer b.obs.done("EnsureSecret", time.Now(), &err)
+	defer b.obs.done(ctx, "EnsureSecret", time.Now(), &err)
 	var out []byte
 	err = b.update(ctx, func(tx *bolt.Tx) error {
 		bk := bucket(tx, bucketSecrets)
@@ -31,7 +31,7 @@ func (b *Bolt) EnsureSecret(ctx context.Context, name string, candidate []byte) 
 
 // Corp returns the corp with id, or ErrNotFound.
 func (b *Bolt) Corp(ctx context.Context, id string) (_ *Corp, err error) {
-	defer b.obs.done("Corp", time.Now(), &err)
+	defer b.obs.done(ctx, "Corp", time.Now(), &err)
 	c := new(Corp)
 	err = b.view(ctx, func(tx *bolt.Tx) error { return getJSON(bucket(tx, bucketCorps), id, c) })
 	if err != nil {
@@ -43,7 +43,7 @@ func (b *Bolt) Corp(ctx context.Context, id string) (_ *Corp, err error) {
 // UpdateCorp applies fn to the corp (created if missing) in one transaction.
 func (b *Bolt) UpdateCorp(ctx context.Context, id string, fn func(c *Corp) error) (_ *Corp, err error) {
 	var fnErr error
-	defer b.obs.doneUpdate("UpdateCorp", time.Now(), &err, &fnErr)
+	defer b.obs.doneUpdate(ctx, "UpdateCorp", time.Now(), &err, &fnErr)
 	if id == "" {
 		return nil, errors.New("store: corp id required")
 	}
@@ -69,7 +69,7 @@ func (b *Bolt) UpdateCorp(ctx context.Context, id string, fn func(c *Corp) error
 // PublishCorpChange tells this process's subscribers that corp id changed;
 // a Bolt store has no other replicas.
 func (b *Bolt) PublishCorpChange(ctx context.Context, id string) (err error) {
-	defer b.obs.done("PublishCorpChange", time.Now(), &err)
+	defer b.obs.done(ctx, "PublishCorpChange", time.Now(), &err)
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -89,7 +89,7 @@ func (b *Bolt) SubscribeCorpChanges(ctx context.Context, fn func(id string)) err
 
 // User returns the user, or ErrNotFound.
 func (b *Bolt) User(ctx context.Context, corpID, userID string) (_ *User, err error) {
-	defer b.obs.done("User", time.Now(), &err)
+	defer b.obs.done(ctx, "User", time.Now(), &err)
 	u := new(User)
 	err = b.view(ctx, func(tx *bolt.Tx) error {
 		return getJSON(bucket(tx, bucketUsers), join(corpID, userID), u)
@@ -102,7 +102,7 @@ func (b *Bolt) User(ctx context.Context, corpID, userID string) (_ *User, err er
 
 // PutUser stores u unless its key is taken and returns the stored user.
 func (b *Bolt) PutUser(ctx context.Context, u *User) (_ *User, err error) {
-	defer b.obs.done("PutUser", time.Now(), &err)
+	defer b.obs.done(ctx, "PutUser", time.Now(), &err)
 	if u.CorpID == "" || u.UserID == "" {
 		return nil, errors.New("store: user needs corp id and user id")
 	}
@@ -126,7 +126,7 @@ func (b *Bolt) PutUser(ctx context.Context, u *User) (_ *User, err error) {
 
 // SetUserPsnID records a user's v3 psnId; ErrNotFound if there is no user.
 func (b *Bolt) SetUserPsnID(ctx context.Context, corpID, userID, psnID string) (err error) {
-	defer b.obs.done("SetUserPsnID", time.Now(), &err)
+	defer b.obs.done(ctx, "SetUserPsnID", time.Now(), &err)
 	return b.update(ctx, func(tx *bolt.Tx) error {
 		bk := bucket(tx, bucketUsers)
 		var u User
@@ -140,7 +140,7 @@ func (b *Bolt) SetUserPsnID(ctx context.Context, corpID, userID, psnID string) (
 
 // PutFile stores f, replacing a file with the same id.
 func (b *Bolt) PutFile(ctx context.Context, f *File) (err error) {
-	defer b.obs.done("PutFile", time.Now(), &err)
+	defer b.obs.done(ctx, "PutFile", time.Now(), &err)
 	if f.ID == "" {
 		return errors.New("store: file id required")
 	}
@@ -152,7 +152,7 @@ func (b *Bolt) PutFile(ctx context.Context, f *File) (err error) {
 
 // File returns the file with id, or ErrNotFound.
 func (b *Bolt) File(ctx context.Context, id string) (_ *File, err error) {
-	defer b.obs.done("File", time.Now(), &err)
+	defer b.obs.done(ctx, "File", time.Now(), &err)
 	f := new(File)
 	err = b.view(ctx, func(tx *bolt.Tx) error { return getJSON(bucket(tx, bucketFiles), id, f) })
 	if err != nil {

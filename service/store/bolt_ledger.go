@@ -13,7 +13,7 @@ import (
 // transaction, unless the corp has the order already: both or neither.
 // ErrQuotaOverflow when the total would pass MaxQuota.
 func (b *Bolt) PlaceOrder(ctx context.Context, o *Order) (_ *Order, _ bool, err error) {
-	defer b.obs.done("PlaceOrder", time.Now(), &err)
+	defer b.obs.done(ctx, "PlaceOrder", time.Now(), &err)
 	if o.CorpID == "" || o.OrderID == "" {
 		return nil, false, errors.New("store: order needs corp id and order id")
 	}
@@ -51,7 +51,7 @@ func (b *Bolt) PlaceOrder(ctx context.Context, o *Order) (_ *Order, _ bool, err 
 
 // Quota returns the corp's quota; a corp without orders has a zero quota.
 func (b *Bolt) Quota(ctx context.Context, corpID string) (_ Quota, err error) {
-	defer b.obs.done("Quota", time.Now(), &err)
+	defer b.obs.done(ctx, "Quota", time.Now(), &err)
 	var q Quota
 	err = b.view(ctx, func(tx *bolt.Tx) error {
 		err := getJSON(bucket(tx, bucketQuotas), corpID, &q)
@@ -65,7 +65,7 @@ func (b *Bolt) Quota(ctx context.Context, corpID string) (_ Quota, err error) {
 
 // UseQuota takes n from the corp's quota or returns ErrNoQuota.
 func (b *Bolt) UseQuota(ctx context.Context, corpID string, n int64) (err error) {
-	defer b.obs.done("UseQuota", time.Now(), &err)
+	defer b.obs.done(ctx, "UseQuota", time.Now(), &err)
 	if n < 0 {
 		return fmt.Errorf("store: negative quota amount %d", n)
 	}
@@ -82,7 +82,7 @@ func (b *Bolt) UseQuota(ctx context.Context, corpID string, n int64) (err error)
 
 // ReleaseQuota gives back n taken by UseQuota; used never drops below zero.
 func (b *Bolt) ReleaseQuota(ctx context.Context, corpID string, n int64) (err error) {
-	defer b.obs.done("ReleaseQuota", time.Now(), &err)
+	defer b.obs.done(ctx, "ReleaseQuota", time.Now(), &err)
 	if n < 0 {
 		return fmt.Errorf("store: negative quota amount %d", n)
 	}

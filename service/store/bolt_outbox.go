@@ -181,7 +181,7 @@ func (o obx) index(r *boltEvent, seq []byte) error {
 // gets a random one and a zero CreatedAt the current time. An event whose
 // key is dead joins it there, behind the events it must follow.
 func (b *Bolt) Enqueue(ctx context.Context, e *Event) (err error) {
-	defer b.obs.done("Enqueue", time.Now(), &err)
+	defer b.obs.done(ctx, "Enqueue", time.Now(), &err)
 	if e.ID == "" {
 		e.ID = newID()
 	}
@@ -212,7 +212,7 @@ func (b *Bolt) Enqueue(ctx context.Context, e *Event) (err error) {
 // Claim leases the head event of up to n keys whose head is due and free,
 // earliest due first. It reads only the due index's first entries.
 func (b *Bolt) Claim(ctx context.Context, now time.Time, lease time.Duration, n int) (_ []*Event, err error) {
-	defer b.obs.done("Claim", time.Now(), &err)
+	defer b.obs.done(ctx, "Claim", time.Now(), &err)
 	if n <= 0 {
 		return nil, nil
 	}
@@ -268,7 +268,7 @@ func (b *Bolt) Claim(ctx context.Context, now time.Time, lease time.Duration, n 
 // Ack removes e from the outbox and makes the next event of its key the
 // head; acking an event that is gone is not an error.
 func (b *Bolt) Ack(ctx context.Context, e *Event) (err error) {
-	defer b.obs.done("Ack", time.Now(), &err)
+	defer b.obs.done(ctx, "Ack", time.Now(), &err)
 	return b.update(ctx, func(tx *bolt.Tx) error {
 		o := outboxOf(tx)
 		seq := bytes.Clone(o.ids.Get([]byte(e.ID)))
@@ -330,14 +330,14 @@ func (o obx) dropKey(key string, k *boltKey) error {
 // Retry releases e's lease and schedules it at next, counting the attempt;
 // e is updated to what is stored.
 func (b *Bolt) Retry(ctx context.Context, e *Event, next time.Time, lastErr string) (err error) {
-	defer b.obs.done("Retry", time.Now(), &err)
+	defer b.obs.done(ctx, "Retry", time.Now(), &err)
 	return b.reschedule(ctx, e, next, &lastErr)
 }
 
 // Defer releases e's lease and schedules it at next without counting an
 // attempt (it was not tried).
 func (b *Bolt) Defer(ctx context.Context, e *Event, next time.Time) (err error) {
-	defer b.obs.done("Defer", time.Now(), &err)
+	defer b.obs.done(ctx, "Defer", time.Now(), &err)
 	return b.reschedule(ctx, e, next, nil)
 }
 
@@ -377,7 +377,7 @@ func (b *Bolt) reschedule(ctx context.Context, e *Event, next time.Time, lastErr
 // reason: e and every later event of its key stay stored, in order, but
 // are no longer claimed until Revive. e is updated to what is stored.
 func (b *Bolt) Bury(ctx context.Context, e *Event, reason string, now time.Time) (err error) {
-	defer b.obs.done("Bury", time.Now(), &err)
+	defer b.obs.done(ctx, "Bury", time.Now(), &err)
 	return b.update(ctx, func(tx *bolt.Tx) error {
 		o := outboxOf(tx)
 		seq := bytes.Clone(o.ids.Get([]byte(e.ID)))
@@ -444,7 +444,7 @@ func (o obx) move(key string, dead bool) error {
 // DeadEvents lists up to n events of dead keys, the longest dead first and
 // each key's events in order; DeadAt says when the key died.
 func (b *Bolt) DeadEvents(ctx context.Context, n int) (_ []*Event, err error) {
-	defer b.obs.done("DeadEvents", time.Now(), &err)
+	defer b.obs.done(ctx, "DeadEvents", time.Now(), &err)
 	var out []*Event
 	err = b.view(ctx, func(tx *bolt.Tx) error {
 		o := outboxOf(tx)
@@ -473,7 +473,7 @@ func (b *Bolt) DeadEvents(ctx context.Context, n int) (_ []*Event, err error) {
 // dead keys and the waiting (not leased) keys that sel picks. It returns
 // how many keys it changed.
 func (b *Bolt) Revive(ctx context.Context, sel Revival, now time.Time) (n int, err error) {
-	defer b.obs.done("Revive", time.Now(), &err)
+	defer b.obs.done(ctx, "Revive", time.Now(), &err)
 	nowMS := now.UnixMilli()
 	err = b.update(ctx, func(tx *bolt.Tx) error {
 		o := outboxOf(tx)
@@ -566,7 +566,7 @@ func (o obx) revive(key string, nowMS int64, waiting bool) (bool, error) {
 // OutboxStats counts the live and dead events and the age of the oldest
 // live one.
 func (b *Bolt) OutboxStats(ctx context.Context, now time.Time) (_ OutboxStats, err error) {
-	defer b.obs.done("OutboxStats", time.Now(), &err)
+	defer b.obs.done(ctx, "OutboxStats", time.Now(), &err)
 	var st OutboxStats
 	err = b.view(ctx, func(tx *bolt.Tx) error {
 		o := outboxOf(tx)

@@ -17,7 +17,7 @@ import (
 // CreateTask stores t (ErrExists if its id is taken) with its indexes, in one
 // transaction. CreatedAt and UpdatedAt are set when zero.
 func (b *Bolt) CreateTask(ctx context.Context, t *Task) (err error) {
-	defer b.obs.done("CreateTask", time.Now(), &err)
+	defer b.obs.done(ctx, "CreateTask", time.Now(), &err)
 	if t.ID == "" {
 		return errors.New("store: task id required")
 	}
@@ -41,7 +41,7 @@ func (b *Bolt) CreateTask(ctx context.Context, t *Task) (err error) {
 
 // Task returns the task with id, or ErrNotFound.
 func (b *Bolt) Task(ctx context.Context, id string) (_ *Task, err error) {
-	defer b.obs.done("Task", time.Now(), &err)
+	defer b.obs.done(ctx, "Task", time.Now(), &err)
 	t := new(Task)
 	err = b.view(ctx, func(tx *bolt.Tx) error { return getJSON(bucket(tx, bucketTasks), id, t) })
 	if err != nil {
@@ -54,7 +54,7 @@ func (b *Bolt) Task(ctx context.Context, id string) (_ *Task, err error) {
 // transaction.
 func (b *Bolt) UpdateTask(ctx context.Context, id string, fn func(t *Task) error) (_ *Task, err error) {
 	var fnErr error
-	defer b.obs.doneUpdate("UpdateTask", time.Now(), &err, &fnErr)
+	defer b.obs.doneUpdate(ctx, "UpdateTask", time.Now(), &err, &fnErr)
 	var t *Task
 	err = b.update(ctx, func(tx *bolt.Tx) error {
 		bk := bucket(tx, bucketTasks)
@@ -107,7 +107,7 @@ func reindexTask(tx *bolt.Tx, old, t *Task) error {
 
 // TaskByFlow returns the task whose FlowID is flowID, or ErrNotFound.
 func (b *Bolt) TaskByFlow(ctx context.Context, flowID string) (_ *Task, err error) {
-	defer b.obs.done("TaskByFlow", time.Now(), &err)
+	defer b.obs.done(ctx, "TaskByFlow", time.Now(), &err)
 	t := new(Task)
 	err = b.view(ctx, func(tx *bolt.Tx) error {
 		id := bucket(tx, bucketFlows).Get([]byte(flowID))
@@ -125,7 +125,7 @@ func (b *Bolt) TaskByFlow(ctx context.Context, flowID string) (_ *Task, err erro
 // TasksByInstance returns the corp's tasks linked to the approval instance,
 // oldest first; none is an empty result, not an error.
 func (b *Bolt) TasksByInstance(ctx context.Context, corpID, instanceID string) (_ []*Task, err error) {
-	defer b.obs.done("TasksByInstance", time.Now(), &err)
+	defer b.obs.done(ctx, "TasksByInstance", time.Now(), &err)
 	var out []*Task
 	err = b.view(ctx, func(tx *bolt.Tx) error {
 		prefix := []byte(join(corpID, instanceID, ""))
@@ -150,7 +150,7 @@ func (b *Bolt) TasksByInstance(ctx context.Context, corpID, instanceID string) (
 // AppendLog adds e to the task's log unless its key is logged already. An
 // entry with an empty key is always added.
 func (b *Bolt) AppendLog(ctx context.Context, taskID string, e LogEntry) (_ bool, err error) {
-	defer b.obs.done("AppendLog", time.Now(), &err)
+	defer b.obs.done(ctx, "AppendLog", time.Now(), &err)
 	added := false
 	err = b.update(ctx, func(tx *bolt.Tx) error {
 		if e.Key != "" {
@@ -180,7 +180,7 @@ func (b *Bolt) AppendLog(ctx context.Context, taskID string, e LogEntry) (_ bool
 
 // Logs returns the task's log in the order it was appended.
 func (b *Bolt) Logs(ctx context.Context, taskID string) (_ []LogEntry, err error) {
-	defer b.obs.done("Logs", time.Now(), &err)
+	defer b.obs.done(ctx, "Logs", time.Now(), &err)
 	var out []LogEntry
 	err = b.view(ctx, func(tx *bolt.Tx) error {
 		out, err = readLogs(tx, taskID)

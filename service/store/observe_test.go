@@ -19,7 +19,7 @@ type observations struct {
 	errs map[string]error
 }
 
-func (o *observations) observe(op string, _ time.Duration, err error) {
+func (o *observations) observe(_ context.Context, op string, _ time.Duration, err error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.ops = append(o.ops, op)

@@ -121,7 +121,7 @@ func (r *Redis) Kind() string { return "redis" }
 
 // Ping checks that Redis answers within ctx.
 func (r *Redis) Ping(ctx context.Context) (err error) {
-	defer r.obs.done("Ping", time.Now(), &err)
+	defer r.obs.done(ctx, "Ping", time.Now(), &err)
 	return r.fail("ping", r.c.Ping(ctx).Err())
 }
 
@@ -137,7 +137,7 @@ func (r *Redis) Close() error {
 // Counts reads the counters bumped on creation. They are approximate: a
 // crash between a create and its increment loses one.
 func (r *Redis) Counts(ctx context.Context) (_ Counts, err error) {
-	defer r.obs.done("Counts", time.Now(), &err)
+	defer r.obs.done(ctx, "Counts", time.Now(), &err)
 	var corps, tasks, files *redis.StringCmd
 	_, err = r.c.Pipelined(ctx, func(p redis.Pipeliner) error {
 		corps = p.Get(ctx, r.kCount("corps"))

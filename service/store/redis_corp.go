@@ -15,7 +15,7 @@ const subscribeTimeout = 2 * time.Second
 // EnsureSecret stores candidate under name unless a secret is there (SETNX)
 // and returns whichever secret is stored.
 func (r *Redis) EnsureSecret(ctx context.Context, name string, candidate []byte) (_ []byte, err error) {
-	defer r.obs.done("EnsureSecret", time.Now(), &err)
+	defer r.obs.done(ctx, "EnsureSecret", time.Now(), &err)
 	key := r.kSecret(name)
 	if err := r.c.SetNX(ctx, key, candidate, 0).Err(); err != nil {
 		return nil, r.fail("ensure secret", err)
@@ -29,7 +29,7 @@ func (r *Redis) EnsureSecret(ctx context.Context, name string, candidate []byte)
 
 // Corp returns the corp with id, or ErrNotFound.
 func (r *Redis) Corp(ctx context.Context, id string) (_ *Corp, err error) {
-	defer r.obs.done("Corp", time.Now(), &err)
+	defer r.obs.done(ctx, "Corp", time.Now(), &err)
 	c := new(Corp)
 	if err := r.getJSON(ctx, "get corp", r.kCorp(id), c); err != nil {
 		return nil, err
@@ -41,7 +41,7 @@ func (r *Redis) Corp(ctx context.Context, id string) (_ *Corp, err error) {
 // retrying when another writer changed it first; fn may run several times.
 func (r *Redis) UpdateCorp(ctx context.Context, id string, fn func(c *Corp) error) (_ *Corp, err error) {
 	var fnErr error
-	defer r.obs.doneUpdate("UpdateCorp", time.Now(), &err, &fnErr)
+	defer r.obs.doneUpdate(ctx, "UpdateCorp", time.Now(), &err, &fnErr)
 	if id == "" {
 		return nil, errors.New("store: corp id required")
 	}
@@ -91,7 +91,7 @@ func (r *Redis) UpdateCorp(ctx context.Context, id string, fn func(c *Corp) erro
 
 // PublishCorpChange publishes id on the corp-changes channel.
 func (r *Redis) PublishCorpChange(ctx context.Context, id string) (err error) {
-	defer r.obs.done("PublishCorpChange", time.Now(), &err)
+	defer r.obs.done(ctx, "PublishCorpChange", time.Now(), &err)
 	return r.fail("publish corp change", r.c.Publish(ctx, r.channel(), id).Err())
 }
 
@@ -136,7 +136,7 @@ func (r *Redis) SubscribeCorpChanges(ctx context.Context, fn func(id string)) er
 
 // User returns the user, or ErrNotFound.
 func (r *Redis) User(ctx context.Context, corpID, userID string) (_ *User, err error) {
-	defer r.obs.done("User", time.Now(), &err)
+	defer r.obs.done(ctx, "User", time.Now(), &err)
 	u := new(User)
 	if err := r.getJSON(ctx, "get user", r.kUser(corpID, userID), u); err != nil {
 		return nil, err
@@ -147,7 +147,7 @@ func (r *Redis) User(ctx context.Context, corpID, userID string) (_ *User, err e
 // PutUser stores u with SET NX and returns the stored user, which is u's
 // copy only for the first writer.
 func (r *Redis) PutUser(ctx context.Context, u *User) (_ *User, err error) {
-	defer r.obs.done("PutUser", time.Now(), &err)
+	defer r.obs.done(ctx, "PutUser", time.Now(), &err)
 	if u.CorpID == "" || u.UserID == "" {
 		return nil, errors.New("store: user needs corp id and user id")
 	}
@@ -173,7 +173,7 @@ func (r *Redis) PutUser(ctx context.Context, u *User) (_ *User, err error) {
 // SetUserPsnID records a user's v3 psnId; ErrNotFound if there is no user.
 // The last writer wins: every writer writes the same id for a person.
 func (r *Redis) SetUserPsnID(ctx context.Context, corpID, userID, psnID string) (err error) {
-	defer r.obs.done("SetUserPsnID", time.Now(), &err)
+	defer r.obs.done(ctx, "SetUserPsnID", time.Now(), &err)
 	u := new(User)
 	if err := r.getJSON(ctx, "get user", r.kUser(corpID, userID), u); err != nil {
 		return err
@@ -191,7 +191,7 @@ func (r *Redis) SetUserPsnID(ctx context.Context, corpID, userID, psnID string) 
 
 // PutFile stores f, replacing a file with the same id.
 func (r *Redis) PutFile(ctx context.Context, f *File) (err error) {
-	defer r.obs.done("PutFile", time.Now(), &err)
+	defer r.obs.done(ctx, "PutFile", time.Now(), &err)
 	if f.ID == "" {
 		return errors.New("store: file id required")
 	}
@@ -216,7 +216,7 @@ func (r *Redis) PutFile(ctx context.Context, f *File) (err error) {
 
 // File returns the file with id, or ErrNotFound.
 func (r *Redis) File(ctx context.Context, id string) (_ *File, err error) {
-	defer r.obs.done("File", time.Now(), &err)
+	defer r.obs.done(ctx, "File", time.Now(), &err)
 	f := new(File)
 	if err := r.getJSON(ctx, "get file", r.kFile(id), f); err != nil {
 		return nil, err

@@ -66,7 +66,7 @@ return 1`
 // script, unless the corp has the order already: both or neither.
 // ErrQuotaOverflow when the total would pass MaxQuota.
 func (r *Redis) PlaceOrder(ctx context.Context, o *Order) (_ *Order, _ bool, err error) {
-	defer r.obs.done("PlaceOrder", time.Now(), &err)
+	defer r.obs.done(ctx, "PlaceOrder", time.Now(), &err)
 	if o.CorpID == "" || o.OrderID == "" {
 		return nil, false, errors.New("store: order needs corp id and order id")
 	}
@@ -102,7 +102,7 @@ func (r *Redis) PlaceOrder(ctx context.Context, o *Order) (_ *Order, _ bool, err
 
 // Quota returns the corp's quota; a corp without orders has a zero quota.
 func (r *Redis) Quota(ctx context.Context, corpID string) (_ Quota, err error) {
-	defer r.obs.done("Quota", time.Now(), &err)
+	defer r.obs.done(ctx, "Quota", time.Now(), &err)
 	vals, err := r.c.HMGet(ctx, r.kQuota(corpID), "bought", "used").Result()
 	if err != nil {
 		return Quota{}, r.fail("quota", err)
@@ -120,7 +120,7 @@ func (r *Redis) Quota(ctx context.Context, corpID string) (_ Quota, err error) {
 
 // UseQuota takes n from the corp's quota or returns ErrNoQuota.
 func (r *Redis) UseQuota(ctx context.Context, corpID string, n int64) (err error) {
-	defer r.obs.done("UseQuota", time.Now(), &err)
+	defer r.obs.done(ctx, "UseQuota", time.Now(), &err)
 	if n < 0 {
 		return fmt.Errorf("store: negative quota amount %d", n)
 	}
@@ -136,7 +136,7 @@ func (r *Redis) UseQuota(ctx context.Context, corpID string, n int64) (err error
 
 // ReleaseQuota gives back n taken by UseQuota; used never drops below zero.
 func (r *Redis) ReleaseQuota(ctx context.Context, corpID string, n int64) (err error) {
-	defer r.obs.done("ReleaseQuota", time.Now(), &err)
+	defer r.obs.done(ctx, "ReleaseQuota", time.Now(), &err)
 	if n < 0 {
 		return fmt.Errorf("store: negative quota amount %d", n)
 	}
@@ -147,7 +147,7 @@ func (r *Redis) ReleaseQuota(ctx context.Context, corpID string, n int64) (err e
 // shared by all replicas (GCRA, burst = limit). A limit of zero or less
 // allows nothing.
 func (r *Redis) Allow(ctx context.Context, key string, limit int) (_ bool, err error) {
-	defer r.obs.done("Allow", time.Now(), &err)
+	defer r.obs.done(ctx, "Allow", time.Now(), &err)
 	if limit <= 0 {
 		return false, nil
 	}

@@ -202,7 +202,7 @@ func (r *Redis) runOutbox(ctx context.Context, s *redis.Script, args ...any) *re
 // Enqueue adds e to the outbox (ErrExists if its id is taken). An empty ID
 // gets a random one and a zero CreatedAt the current time.
 func (r *Redis) Enqueue(ctx context.Context, e *Event) (err error) {
-	defer r.obs.done("Enqueue", time.Now(), &err)
+	defer r.obs.done(ctx, "Enqueue", time.Now(), &err)
 	if e.ID == "" {
 		e.ID = newID()
 	}
@@ -225,7 +225,7 @@ func (r *Redis) Enqueue(ctx context.Context, e *Event) (err error) {
 
 // Claim leases the head event of up to n keys whose head is due and free.
 func (r *Redis) Claim(ctx context.Context, now time.Time, lease time.Duration, n int) (_ []*Event, err error) {
-	defer r.obs.done("Claim", time.Now(), &err)
+	defer r.obs.done(ctx, "Claim", time.Now(), &err)
 	if n <= 0 {
 		return nil, nil
 	}
@@ -269,14 +269,14 @@ func outboxRows(res []any, width int) ([]*Event, error) {
 
 // Ack removes e and makes the next event of its key the head.
 func (r *Redis) Ack(ctx context.Context, e *Event) (err error) {
-	defer r.obs.done("Ack", time.Now(), &err)
+	defer r.obs.done(ctx, "Ack", time.Now(), &err)
 	return r.fail("ack", r.runOutbox(ctx, r.lua.ack, e.ID, e.Key).Err())
 }
 
 // Retry releases e's lease and schedules it at next, counting the attempt;
 // e is updated to match.
 func (r *Redis) Retry(ctx context.Context, e *Event, next time.Time, lastErr string) (err error) {
-	defer r.obs.done("Retry", time.Now(), &err)
+	defer r.obs.done(ctx, "Retry", time.Now(), &err)
 	n, err := r.runOutbox(ctx, r.lua.retry, e.ID, e.Key, next.UnixMilli(), lastErr, 1).Int()
 	if err != nil {
 		return r.fail("retry", err)
@@ -291,7 +291,7 @@ func (r *Redis) Retry(ctx context.Context, e *Event, next time.Time, lastErr str
 // Defer releases e's lease and schedules it at next without counting an
 // attempt.
 func (r *Redis) Defer(ctx context.Context, e *Event, next time.Time) (err error) {
-	defer r.obs.done("Defer", time.Now(), &err)
+	defer r.obs.done(ctx, "Defer", time.Now(), &err)
 	n, err := r.runOutbox(ctx, r.lua.retry, e.ID, e.Key, next.UnixMilli(), "", 0).Int()
 	if err != nil {
 		return r.fail("defer", err)
@@ -306,7 +306,7 @@ func (r *Redis) Defer(ctx context.Context, e *Event, next time.Time) (err error)
 // Bury moves e's key aside as dead, counting the attempt that failed with
 // reason; e is updated to match.
 func (r *Redis) Bury(ctx context.Context, e *Event, reason string, now time.Time) (err error) {
-	defer r.obs.done("Bury", time.Now(), &err)
+	defer r.obs.done(ctx, "Bury", time.Now(), &err)
 	n, err := r.runOutbox(ctx, r.lua.bury, e.ID, e.Key, reason, now.UnixMilli()).Int()
 	if err != nil {
 		return r.fail("bury", err)
@@ -320,7 +320,7 @@ func (r *Redis) Bury(ctx context.Context, e *Event, reason string, now time.Time
 
 // DeadEvents lists up to n events of dead keys, the longest dead first.
 func (r *Redis) DeadEvents(ctx context.Context, n int) (_ []*Event, err error) {
-	defer r.obs.done("DeadEvents", time.Now(), &err)
+	defer r.obs.done(ctx, "DeadEvents", time.Now(), &err)
 	if n <= 0 {
 		return nil, nil
 	}
@@ -333,7 +333,7 @@ func (r *Redis) DeadEvents(ctx context.Context, n int) (_ []*Event, err error) {
 
 // Revive makes the events sel picks due at now with their attempts reset.
 func (r *Redis) Revive(ctx context.Context, sel Revival, now time.Time) (_ int, err error) {
-	defer r.obs.done("Revive", time.Now(), &err)
+	defer r.obs.done(ctx, "Revive", time.Now(), &err)
 	mode, value := "dead", ""
 	switch {
 	case sel.EventID != "":
@@ -351,7 +351,7 @@ func (r *Redis) Revive(ctx context.Context, sel Revival, now time.Time) (_ int, 
 // OutboxStats counts the live and dead events and the age of the oldest
 // live one.
 func (r *Redis) OutboxStats(ctx context.Context, now time.Time) (_ OutboxStats, err error) {
-	defer r.obs.done("OutboxStats", time.Now(), &err)
+	defer r.obs.done(ctx, "OutboxStats", time.Now(), &err)
 	var all, dead *redis.IntCmd
 	var oldest *redis.ZSliceCmd
 	_, err = r.c.Pipelined(ctx, func(p redis.Pipeliner) error {

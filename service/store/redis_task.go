@@ -30,7 +30,7 @@ return 1`
 // CreateTask stores t (ErrExists if its id is taken), writing its indexes
 // first. CreatedAt and UpdatedAt are set when zero.
 func (r *Redis) CreateTask(ctx context.Context, t *Task) (err error) {
-	defer r.obs.done("CreateTask", time.Now(), &err)
+	defer r.obs.done(ctx, "CreateTask", time.Now(), &err)
 	if t.ID == "" {
 		return errors.New("store: task id required")
 	}
@@ -70,7 +70,7 @@ func (r *Redis) CreateTask(ctx context.Context, t *Task) (err error) {
 
 // Task returns the task with id, or ErrNotFound.
 func (r *Redis) Task(ctx context.Context, id string) (_ *Task, err error) {
-	defer r.obs.done("Task", time.Now(), &err)
+	defer r.obs.done(ctx, "Task", time.Now(), &err)
 	t := new(Task)
 	if err := r.getJSON(ctx, "get task", r.kTask(id), t); err != nil {
 		return nil, err
@@ -83,7 +83,7 @@ func (r *Redis) Task(ctx context.Context, id string) (_ *Task, err error) {
 // written before the task and old ones removed after it.
 func (r *Redis) UpdateTask(ctx context.Context, id string, fn func(t *Task) error) (_ *Task, err error) {
 	var fnErr error
-	defer r.obs.doneUpdate("UpdateTask", time.Now(), &err, &fnErr)
+	defer r.obs.doneUpdate(ctx, "UpdateTask", time.Now(), &err, &fnErr)
 	key := r.kTask(id)
 	var old, out *Task
 	err = r.watch(ctx, func(tx *redis.Tx) error {
@@ -156,7 +156,7 @@ func (r *Redis) unindexTask(ctx context.Context, old, t *Task) error {
 
 // TaskByFlow returns the task whose FlowID is flowID, or ErrNotFound.
 func (r *Redis) TaskByFlow(ctx context.Context, flowID string) (_ *Task, err error) {
-	defer r.obs.done("TaskByFlow", time.Now(), &err)
+	defer r.obs.done(ctx, "TaskByFlow", time.Now(), &err)
 	if flowID == "" {
 		return nil, ErrNotFound
 	}
@@ -177,7 +177,7 @@ func (r *Redis) TaskByFlow(ctx context.Context, flowID string) (_ *Task, err err
 // TasksByInstance returns the corp's tasks linked to the approval instance,
 // oldest first; none is an empty result, not an error.
 func (r *Redis) TasksByInstance(ctx context.Context, corpID, instanceID string) (_ []*Task, err error) {
-	defer r.obs.done("TasksByInstance", time.Now(), &err)
+	defer r.obs.done(ctx, "TasksByInstance", time.Now(), &err)
 	ids, err := r.c.SMembers(ctx, r.kInstance(corpID, instanceID)).Result()
 	if err != nil {
 		return nil, r.fail("tasks by instance", err)
@@ -216,7 +216,7 @@ func (r *Redis) TasksByInstance(ctx context.Context, corpID, instanceID string) 
 // AppendLog adds e to the task's log unless its key is logged already; an
 // entry with an empty key is always added.
 func (r *Redis) AppendLog(ctx context.Context, taskID string, e LogEntry) (_ bool, err error) {
-	defer r.obs.done("AppendLog", time.Now(), &err)
+	defer r.obs.done(ctx, "AppendLog", time.Now(), &err)
 	data, err := json.Marshal(e)
 	if err != nil {
 		return false, err
@@ -230,7 +230,7 @@ func (r *Redis) AppendLog(ctx context.Context, taskID string, e LogEntry) (_ boo
 
 // Logs returns the task's log in the order it was appended.
 func (r *Redis) Logs(ctx context.Context, taskID string) (_ []LogEntry, err error) {
-	defer r.obs.done("Logs", time.Now(), &err)
+	defer r.obs.done(ctx, "Logs", time.Now(), &err)
 	items, err := r.c.LRange(ctx, r.kLog(taskID), 0, -1).Result()
 	if err != nil {
 		return nil, r.fail("logs", err)

@@ -13,7 +13,7 @@ import (
 
 // TaskWithLogs reads the task and its log in one pipeline.
 func (r *Redis) TaskWithLogs(ctx context.Context, id string) (_ *Task, _ []LogEntry, err error) {
-	defer r.obs.done("TaskWithLogs", time.Now(), &err)
+	defer r.obs.done(ctx, "TaskWithLogs", time.Now(), &err)
 	var get *redis.StringCmd
 	var lr *redis.StringSliceCmd
 	_, err = r.c.Pipelined(ctx, func(p redis.Pipeliner) error {
@@ -47,7 +47,7 @@ func (r *Redis) TaskWithLogs(ctx context.Context, id string) (_ *Task, _ []LogEn
 
 // TaskWithLogs reads the task and its log in one read transaction.
 func (b *Bolt) TaskWithLogs(ctx context.Context, id string) (_ *Task, _ []LogEntry, err error) {
-	defer b.obs.done("TaskWithLogs", time.Now(), &err)
+	defer b.obs.done(ctx, "TaskWithLogs", time.Now(), &err)
 	t := new(Task)
 	var logs []LogEntry
 	err = b.view(ctx, func(tx *bolt.Tx) error {

@@ -3,9 +3,12 @@
 # a flow for the demo corp through the gateway (GetFileUploadUrl + PUT,
 # CreateProcess) and completes it through the e签宝 emulator's control API,
 # then drives the API Explorer in headless Chromium (run.js) to run
-# GetFlowDetail for it. Exit code is node's. Run from anywhere:
+# GetFlowDetail for it, then the operator console (console.js: login,
+# Overview, Corps, a task, replay of a dead event, refusals). Exit code is
+# node's. Run from anywhere:
 #   bash test/browser/run.sh
-# The screenshot is left in test/browser/artifacts/explorer.png.
+# The screenshots are left in test/browser/artifacts/ (explorer.png,
+# console-*.png).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -33,6 +36,9 @@ if command -v fc-list >/dev/null && [ -z "$(fc-list :lang=zh 2>/dev/null)" ]; th
 	echo "browser: warning: no Chinese font, the screenshot will show boxes (apt-get install fonts-wqy-microhei)"
 fi
 
+# One failed push sets an event aside as dead at once, for the console's
+# replay (console.js).
+export ESIGNGW_OUTBOX_MAX_ATTEMPTS=1
 start_demo browser
 gw="http://127.0.0.1:$p1"
 emu="http://127.0.0.1:$p2"
@@ -76,3 +82,6 @@ fi
 status=0
 (cd "$here" && GATEWAY_URL="$gw" TASK_ID="$taskId" WANT_FLOW_STATUS=2 CHROMIUM="$CHROMIUM" node run.js) || status=$?
 [ "$status" -eq 0 ] || fail "run.js failed (exit $status)"
+
+(cd "$here" && GATEWAY_URL="$gw" TASK_ID="$taskId" ADMIN_TOKEN=demo-admin-token CHROMIUM="$CHROMIUM" node console.js) || status=$?
+[ "$status" -eq 0 ] || fail "console.js failed (exit $status)"

@@ -57,6 +57,7 @@ async function main() {
     ['orders', () => require('./lib/orders').run(ctx)],
     ['cancel', () => require('./lib/auth').cancel(ctx)],
     ['events', () => require('./lib/events').run(ctx)],
+    ['outage', () => require('./lib/outage').run(ctx)], // last: leaves the breaker open
   ];
   for (const [name, phase] of phases) {
     try {
