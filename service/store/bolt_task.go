@@ -226,7 +226,7 @@ func sortTasks(ts []*Task) {
 // goroutines) get one task between them. It returns the task that holds
 // the flow and whether it is t.
 func (b *Bolt) BindTask(ctx context.Context, t *Task) (_ *Task, _ bool, err error) {
-	defer b.obs.done("BindTask", time.Now(), &err)
+	defer b.obs.done(ctx, "BindTask", time.Now(), &err)
 	if t.ID == "" || t.FlowID == "" {
 		return nil, false, errors.New("store: bind needs a task id and a flow id")
 	}

@@ -262,7 +262,7 @@ return 1`
 // finds the task) and deleted by a loser; a crash between leaves at most
 // a task no index leads to and whose id no caller was given.
 func (r *Redis) BindTask(ctx context.Context, t *Task) (_ *Task, _ bool, err error) {
-	defer r.obs.done("BindTask", time.Now(), &err)
+	defer r.obs.done(ctx, "BindTask", time.Now(), &err)
 	if t.ID == "" || t.FlowID == "" {
 		return nil, false, errors.New("store: bind needs a task id and a flow id")
 	}
