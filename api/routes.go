@@ -67,13 +67,15 @@ func (h *handlers) platform() []route {
 			Backing: "浏览器打开，无需令牌；任务ID即凭证。/ Opened by browsers without a token; the unguessable task id is the capability.",
 			serve:   h.consentPage, doc: rawDoc{media: "text/html", extra: pageErrors}},
 		{Method: http.MethodPost, Path: pages + "/auth/:taskId", ID: "Consent", Group: tagPages, Title: "同意授权", Summary: "Consent",
-			Backing: "企业同意授权：创建 e签宝 机构账号并标记已授权。/ The corp consents: its e签宝 organization is created and it is marked authorized.",
-			serve:   h.consent, doc: rawDoc{media: "text/html", extra: redirect}},
+			Backing: "只接受本站页面提交（Origin）、一次、2 小时内；转到 e签宝 `POST /v3/org-auth-url` 的授权页。/ Accepted once, within 2 hours, " +
+				"from this gateway's page (Origin): 303 to e签宝's organization authorization page (`POST /v3/org-auth-url`).",
+			serve: h.consent, doc: rawDoc{media: "text/html", extra: redirect}},
 		{Method: http.MethodGet, Path: pages + "/start/:taskId", ID: "StartPage", Group: tagPages, Title: "发起页", Summary: "Start page (GetProcessStartUrl, ProcessStart)",
 			Backing: "显示待发起流程的文件与签署人。/ Shows the prepared flow's files and signers.",
 			serve:   h.startPage, doc: rawDoc{media: "text/html", extra: pageErrors}},
 		{Method: http.MethodPost, Path: pages + "/start/:taskId", ID: "StartFlow", Group: tagPages, Title: "发起签署", Summary: "Start the flow",
-			Backing: "e签宝 `PUT /v1/signflows/{flowId}/start`。", serve: h.start, doc: rawDoc{media: "text/html", extra: redirect}},
+			Backing: "e签宝 `PUT /v1/signflows/{flowId}/start`；只接受本站页面提交（Origin）、一次、2 小时内、企业仍授权。/ Accepted once, " +
+				"within 2 hours, from this gateway's page, while the corp is still authorized under the link's epoch.", serve: h.start, doc: rawDoc{media: "text/html", extra: redirect}},
 		{Method: http.MethodGet, Path: pages + "/done", ID: "DonePage", Group: tagPages, Title: "完成页", Summary: "Done page",
 			Backing: "实名等流程的默认返回页。/ Where identity flows return by default.", serve: h.donePage, doc: rawDoc{media: "text/html"}},
 
