@@ -25,12 +25,16 @@ func (h *handlers) platform() []route {
 	html := func(desc string) map[string]any {
 		return map[string]any{"description": desc, "content": map[string]any{"text/html": map[string]any{"schema": map[string]any{"type": "string"}}}}
 	}
-	pageErrors := map[string]any{"400": html("错误页（任务不存在等）/ error page (no such task and the like)"), "503": html("存储不可用 / store unavailable")}
-	redirect := map[string]any{"303": map[string]any{"description": "返回 redirectUrl / back to the redirectUrl",
+	pageErrors := map[string]any{"400": html("错误页（任务不存在等）/ error page (no such task and the like)"), "503": html("存储不可用 / store unavailable"),
+		"403": html("企业未授权或已取消授权，链接失效 / the corp is not authorized or cancelled since the link was made"),
+		"410": html("链接已过期（server.page_link_ttl，默认2小时）/ the link expired (server.page_link_ttl, default 2 h)")}
+	redirect := map[string]any{"303": map[string]any{"description": "返回 redirectUrl，或转到 e签宝 授权页 / back to the redirectUrl, or on to e签宝's authorization page",
 		"headers": map[string]any{"Location": map[string]any{"schema": map[string]any{"type": "string"}}}}}
 	for k, v := range pageErrors {
 		redirect[k] = v
 	}
+	redirect["403"] = html("请求来源不是本站页面（Origin/Referer），或链接失效 / not posted from this gateway's page (Origin/Referer), or the link is dead")
+	redirect["409"] = html("链接已使用 / the link was used already")
 	notReadyDoc := map[string]any{"503": map[string]any{"description": "未就绪 / not ready", "x-body": notReady{}}}
 	readyDesc := "存储在300毫秒内应答、e签宝熔断器未打开、进程未在启停中。/ The store answers within 300 ms, the e签宝 breaker is not open, and the process is neither starting nor shutting down."
 	static := func(path, id, file, media, zh, en string) route {
