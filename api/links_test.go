@@ -227,3 +227,20 @@ func TestConsentOutcomes(t *testing.T) {
 		})
 	}
 }
+
+// TestConsentPageBoundsUpstream: reloading a pending consent page (no
+// token needed) asks e签宝 about the authorization at most once per 2 s.
+func TestConsentPageBoundsUpstream(t *testing.T) {
+	g := apitest.New(t, apitest.Options{})
+	tok := g.Token(apitest.CorpA)
+	page := pagePath(t, g.Call("GetAuthUrl", "esign_2.0", tok, map[string]any{}).JSON["pcUrl"])
+	if res := g.PostPage(page); res.Status != http.StatusSeeOther {
+		t.Fatalf("consent POST: %d", res.Status)
+	}
+	for range 20 {
+		isPage(t, "pending consent page", g.Do("GET", page, "", nil), 200, "授权进行中")
+	}
+	if n := g.Emulator.CallCount("/v3/auth-flow/"); n != 1 {
+		t.Errorf("20 reloads made %d GET /v3/auth-flow calls, want 1", n)
+	}
+}

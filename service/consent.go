@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"esign-gateway/dingtalk"
 	"esign-gateway/esign"
@@ -34,6 +35,10 @@ var DefaultAuthScopes = []string{esign.ScopeManageOrgResource, esign.ScopeOrgApp
 // DefaultRequiredScopes must be granted for a consent to count: without
 // manage_org_resource neither the console nor the approvals work.
 var DefaultRequiredScopes = []string{esign.ScopeManageOrgResource}
+
+// consentPoll is how often a pending consent page may ask e签宝 (GET
+// /v3/auth-flow) how the authorization went.
+const consentPoll = 2 * time.Second
 
 // Status of an authorization task.
 const (
@@ -268,6 +273,13 @@ func (s *core) reconcileConsent(ctx context.Context, t *store.Task) (*store.Task
 	if t.FlowID == "" {
 		return t, nil
 	}
+	// The page needs no token: whoever holds the link may reload it, but
+	// e签宝 is asked at most once per consentPoll per link and replica.
+	now := s.now()
+	if last, ok := s.polled.Load(t.ID); ok && now.Sub(last.(time.Time)) < consentPoll {
+		return t, nil
+	}
+	s.polled.Store(t.ID, now)
 	f, err := s.esign.AuthFlow(ctx, t.FlowID)
 	if err != nil {
 		s.log.Warn("auth flow lookup failed", "task", t.ID, "error", err)
@@ -288,6 +300,7 @@ func (s *core) reconcileConsent(ctx context.Context, t *store.Task) (*store.Task
 	if err != nil {
 		return nil, err
 	}
+	s.polled.Delete(t.ID)
 	return s.taskOrSame(ctx, t), nil
 }
 
