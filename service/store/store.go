@@ -100,13 +100,14 @@ type Task struct {
 	UserID             string        `json:"userId,omitempty"`     // real-name tasks: whose
 	InstanceID         string        `json:"instanceId,omitempty"` // linked DingTalk approval instance
 	RedirectURL        string        `json:"redirectUrl,omitempty"`
-	// Epoch is the corp's revocation epoch when a page link (consent,
-	// start) was made: CancelCorpAuth moves the corp on and kills the link.
-	Epoch        int64         `json:"epoch,omitempty"`
 	Participants       []Participant `json:"participants,omitempty"`
 	Files              []TaskFile    `json:"files,omitempty"`
 	CreatedAt          int64         `json:"createdAt"` // ms
 	UpdatedAt          int64         `json:"updatedAt"` // ms
+
+	// Epoch is the corp's revocation epoch when a page link (consent,
+	// start) was made: CancelCorpAuth moves the corp on and kills the link.
+	Epoch int64 `json:"epoch,omitempty"`
 }
 
 // LogEntry is one event in a task's history.
