@@ -291,6 +291,11 @@ func (s *core) reconcileConsent(ctx context.Context, t *store.Task) (*store.Task
 	}
 	switch f.AuthorizedStatus {
 	case esign.AuthFlowAuthorized:
+		if len(scopes) == 0 {
+			// The page's own example shows authorizedInfo null while
+			// authorized: without the grants, AUTHORIZE_FINISH decides.
+			return t, nil
+		}
 		err = s.consentOutcome(ctx, t, f.AuthInfo.Organization.OrgID, f.AuthInfo.Person.PsnID, scopes, true)
 	case esign.AuthFlowExpired, esign.AuthFlowRejected:
 		err = s.consentOutcome(ctx, t, "", "", nil, false)
