@@ -77,7 +77,7 @@
 //	                                        documented; these stand in for them)
 //
 // Tests drive the signer's side through the control API (Sign, Refuse,
-// MarkRead, Finish, Expire, CompleteIdentity, AddSealApproval, Grant,
+// MarkRead, Finish, Expire, CompleteIdentity, CompleteAuthFlow, AddSealApproval, Grant,
 // ConvertFile, ...), the same actions over HTTP under /_control/ when
 // Config.Control is set, and inject failures with SetFault. A typical test:
 //
