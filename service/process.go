@@ -108,7 +108,7 @@ func (s *core) prepareFlow(ctx context.Context, p *plan, kind store.TaskKind, st
 		}
 		return nil, storeError(err, nil)
 	}
-	t := &store.Task{ID: newID("tk"), CorpID: corpID, AppKey: caller(ctx).AppKey, Kind: kind,
+	t := &store.Task{ID: newID("tk"), CorpID: corpID, AppKey: caller(ctx).AppKey, Kind: kind, Epoch: caller(ctx).Epoch,
 		Title: p.taskTitle(), InitiatorUserID: p.initiator, InitiatorAccountID: initiator.AccountID,
 		InitiatorOrgID: orgID, InstanceID: instanceOf(p.source), RedirectURL: p.redirectURL,
 		Participants: parts, CreatedAt: s.nowMs(), UpdatedAt: s.nowMs()}

@@ -110,6 +110,10 @@ type Task struct {
 	Files              []TaskFile    `json:"files,omitempty"`
 	CreatedAt          int64         `json:"createdAt"` // ms
 	UpdatedAt          int64         `json:"updatedAt"` // ms
+
+	// Epoch is the corp's revocation epoch when a page link (consent,
+	// start) was made: CancelCorpAuth moves the corp on and kills the link.
+	Epoch int64 `json:"epoch,omitempty"`
 }
 
 // LogEntry is one event in a task's history.
