@@ -57,7 +57,7 @@ func flatten(prefix string, m map[string]any, out map[string]bool) {
 func TestEnvOverridesEveryKey(t *testing.T) {
 	env := map[string]string{
 		"server.addr": "127.0.0.1:9999", "server.public_url": "https://gw.example.com", "server.shutdown_timeout": "7s", "server.shutdown_delay": "3s",
-		"server.body_limit": "2048", "store.driver": "redis", "store.path": "/tmp/x.db",
+		"server.body_limit": "2048", "server.page_link_ttl": "45m", "store.driver": "redis", "store.path": "/tmp/x.db",
 		"store.redis.addrs": "a:1,b:2,c:3", "store.redis.master_name": "mymaster", "store.redis.password": "pw",
 		"store.redis.db": "3", "store.redis.prefix": "p:", "store.redis.dial_timeout": "1s", "store.redis.read_timeout": "2s",
 		"store.redis.write_timeout": "3s", "store.redis.pool_timeout": "4s", "store.redis.max_retries": "5", "esign.base_url": "http://e", "esign.app_id": "app",
@@ -96,6 +96,7 @@ func TestEnvOverridesEveryKey(t *testing.T) {
 		{"server.shutdown_timeout", cfg.Server.ShutdownTimeout, 7 * time.Second},
 		{"server.shutdown_delay", cfg.Server.ShutdownDelay, 3 * time.Second},
 		{"server.body_limit", cfg.Server.BodyLimit, int64(2048)},
+		{"server.page_link_ttl", cfg.Server.PageLinkTTL, 45 * time.Minute},
 		{"store.driver", cfg.Store.Driver, "redis"},
 		{"store.path", cfg.Store.Path, "/tmp/x.db"},
 		{"store.redis.addrs", strings.Join(cfg.Store.Redis.Addrs, ","), "a:1,b:2,c:3"},

@@ -153,14 +153,14 @@ func TestCancelCorpAuthRevokesTokens(t *testing.T) {
 			// Re-authorize through the consent page.
 			au := g.Do("POST", "/v2.0/esign/auths/urls", fresh, map[string]string{})
 			page := strings.TrimPrefix(au.JSON["pcUrl"].(string), g.URL)
-			if res := g.Do("POST", page, "", nil); res.Status != 200 {
+			if res := g.Consent(page, agree); res.Status != 200 {
 				t.Fatalf("consent: %d %s", res.Status, res.Raw)
 			}
 			if res := g.Do("GET", "/v2.0/esign/corps/infos", fresh, nil); res.Status != 200 {
 				t.Errorf("corp info after consent: %d %s", res.Status, res.Raw)
 			}
 			c, _ := g.Store.Corp(context.Background(), apitest.CorpB)
-			if !c.Authorized || c.OrgID == "" {
+			if !c.Authorized || c.SaaSOrgID == "" {
 				t.Errorf("corp after consent: %+v", c)
 			}
 		})

@@ -23,10 +23,13 @@ const (
 )
 
 const (
-	backAuthURL = "**背后 / backing:** 网关自有状态——创建授权任务，页面为网关的授权同意页 `/pages/auth/{taskId}`；企业同意后网关为其创建 e签宝 机构账号" +
-		"（`POST /v1/organizations/createByThirdPartyUserId`）并标记为已授权。\n" +
-		"Gateway-owned: an authorization task whose pages are the gateway's consent page `/pages/auth/{taskId}`; on consent the " +
-		"gateway creates the corp's e签宝 organization (`POST /v1/organizations/createByThirdPartyUserId`) and marks the corp authorized."
+	backAuthURL = "**背后 / backing:** 创建授权任务，页面为网关的授权同意页 `/pages/auth/{taskId}`（2 小时内有效、只能提交一次）；提交后管理员转到 e签宝 " +
+		"机构认证授权页（`POST /v3/org-auth-url`，申请 manage_org_resource 等权限），e签宝 回调 `AUTHORIZE_FINISH`（或返回时查询 " +
+		"`GET /v3/auth-flow/{authFlowId}`）后企业才标记为已授权，推送 `CORP_AUTH`。\n" +
+		"An authorization task whose pages are the gateway's consent page `/pages/auth/{taskId}` (usable once, within 2 hours); its " +
+		"button sends the admin to e签宝's organization authorization page (`POST /v3/org-auth-url`, asking manage_org_resource and " +
+		"more); the corp is authorized, and `CORP_AUTH` pushed, only when e签宝 reports the grant (`AUTHORIZE_FINISH`, or " +
+		"`GET /v3/auth-flow/{authFlowId}` when the admin returns)."
 	backCancel = "**背后 / backing:** 网关自有状态——企业标记为未授权，已签发的令牌在所有副本上立即失效（授权纪元递增并广播）。e签宝 无对应接口。\n" +
 		"Gateway-owned: the corp is marked unauthorized and every token issued for it stops working at once on every replica " +
 		"(its epoch moves on and a change notice goes out). e签宝 has no counterpart."
@@ -90,7 +93,7 @@ var (
 	personCalls = []string{esign.EpPersonCreate}
 	orgCalls    = []string{esign.EpPersonCreate, esign.EpOrgCreate}
 
-	callsAuthURL      = orgCalls
+	callsAuthURL      = []string{esign.EpOrgAuthURL, esign.EpAuthFlow} // the consent page's
 	callsCancel       []string
 	callsDeveloper    []string
 	callsStatus       []string

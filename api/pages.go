@@ -23,9 +23,11 @@ h1{font-size:20px;margin:0 0 12px}p,li{line-height:1.6}button{width:100%;padding
 .ok{color:#16a34a}.muted{color:#6b7280;font-size:14px}</style></head><body><main><div class="card">{{end}}
 {{define "foot"}}</div></main></body></html>{{end}}
 {{define "consent"}}{{template "head" .}}<h1>授权 e签宝 电子签署</h1>
-<p>企业 <b>{{.CorpID}}</b> 将授权本应用通过 e签宝 为企业发起和管理电子签署，并为企业创建 e签宝 机构账号。</p>
-{{if .Authorized}}<p class="ok">企业已完成授权。</p>{{if .Back}}<p><a href="{{.Back}}">返回应用</a></p>{{end}}
-{{else}}<form method="post"><button type="submit">同意授权</button></form>{{end}}
+<p>企业 <b>{{.CorpID}}</b> 将在 e签宝 完成企业认证，并授权本应用管理企业的 e签宝 资源（控制台、用印审批、企业信息）。</p>
+{{if eq .State "authorized"}}<p class="ok">企业已完成授权。</p>{{if .Back}}<p><a href="{{.Back}}">返回应用</a></p>{{end}}
+{{else if eq .State "failed"}}<p>授权未完成，请在应用中重新发起授权。</p>{{if .Back}}<p><a href="{{.Back}}">返回应用</a></p>{{end}}
+{{else if eq .State "pending"}}<p>授权进行中：请在 e签宝 页面完成认证与授权，完成后刷新本页。</p>
+{{else}}<form method="post"><button type="submit">前往 e签宝 授权</button></form>{{end}}
 <p class="muted">任务 {{.TaskID}}</p>{{template "foot"}}{{end}}
 {{define "start"}}{{template "head" .}}<h1>{{.Name}}</h1>
 <p>文件：</p><ul>{{range .Files}}<li>{{.}}</li>{{end}}</ul>
@@ -42,9 +44,11 @@ func render(c *gin.Context, status int, name string, data pageData) {
 	c.Header("Content-Type", "text/html; charset=utf-8")
 	c.Header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'")
 	c.Header("X-Frame-Options", "SAMEORIGIN")
-	// Task ids in the URL are capabilities: never sent on as a Referer,
-	// never kept by a cache.
-	c.Header("Referrer-Policy", "no-referrer")
+	// Task ids in the URL are capabilities: never sent to another site as
+	// a Referer, never kept by a cache. same-origin, not no-referrer: under
+	// no-referrer a browser sends "Origin: null" on the form's POST, which
+	// the origin check must refuse.
+	c.Header("Referrer-Policy", "same-origin")
 	c.Header("Cache-Control", "no-store")
 	c.Status(status)
 	if err := pages.ExecuteTemplate(c.Writer, name, data); err != nil {
@@ -70,28 +74,40 @@ func safeBack(u string) string {
 	return u
 }
 
-// consentPage handles GET /pages/auth/:taskId.
+// consentPage handles GET /pages/auth/:taskId; e签宝's authorization page
+// returns the admin here too.
 func (h *handlers) consentPage(c *gin.Context) {
 	p, err := h.s.Corps.Consent(c.Request.Context(), c.Param("taskId"))
 	if err != nil {
 		pageError(c, err)
 		return
 	}
-	render(c, http.StatusOK, "consent", pageData{"Title": "授权 e签宝", "CorpID": p.CorpID, "TaskID": p.TaskID, "Authorized": p.Authorized, "Back": safeBack(p.RedirectURL)})
+	renderConsent(c, p)
 }
 
-// consent handles POST /pages/auth/:taskId: the corp consents.
+// consent handles POST /pages/auth/:taskId: the admin goes on to e签宝's
+// organization authorization page.
 func (h *handlers) consent(c *gin.Context) {
-	p, err := h.s.Corps.Authorize(c.Request.Context(), c.Param("taskId"))
+	p, err := h.s.Corps.Authorize(c.Request.Context(), c.Param("taskId"), origin(c))
 	if err != nil {
 		pageError(c, err)
 		return
 	}
-	if back := safeBack(p.RedirectURL); back != "" {
-		c.Redirect(http.StatusSeeOther, back)
+	if next := safeBack(p.Next); next != "" {
+		c.Redirect(http.StatusSeeOther, next)
 		return
 	}
-	render(c, http.StatusOK, "consent", pageData{"Title": "授权 e签宝", "CorpID": p.CorpID, "TaskID": p.TaskID, "Authorized": true})
+	renderConsent(c, p)
+}
+
+func renderConsent(c *gin.Context, p *service.ConsentPage) {
+	render(c, http.StatusOK, "consent", pageData{"Title": "授权 e签宝", "CorpID": p.CorpID, "TaskID": p.TaskID,
+		"State": p.State, "Back": safeBack(p.RedirectURL)})
+}
+
+// origin is what a page POST says about where it comes from.
+func origin(c *gin.Context) service.Origin {
+	return service.Origin{Origin: c.GetHeader("Origin"), Referer: c.GetHeader("Referer")}
 }
 
 // startPage handles GET /pages/start/:taskId.
@@ -106,7 +122,7 @@ func (h *handlers) startPage(c *gin.Context) {
 
 // start handles POST /pages/start/:taskId: the initiator starts the flow.
 func (h *handlers) start(c *gin.Context) {
-	p, err := h.s.Process.Start(c.Request.Context(), c.Param("taskId"))
+	p, err := h.s.Process.Start(c.Request.Context(), c.Param("taskId"), origin(c))
 	if err != nil {
 		pageError(c, err)
 		return

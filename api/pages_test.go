@@ -1,13 +1,16 @@
 package api_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
 	"esign-gateway/api/apitest"
 	"esign-gateway/esign/esigntest"
+	"esign-gateway/service"
 )
 
 // The gateway's browser pages through the real router: the consent page
@@ -42,7 +45,7 @@ func isPage(t *testing.T, what string, res *apitest.Response, status int, want .
 	if res.Header.Get("X-Frame-Options") != "SAMEORIGIN" {
 		t.Errorf("%s: X-Frame-Options %q", what, res.Header.Get("X-Frame-Options"))
 	}
-	if res.Header.Get("Referrer-Policy") != "no-referrer" || res.Header.Get("Cache-Control") != "no-store" {
+	if res.Header.Get("Referrer-Policy") != "same-origin" || res.Header.Get("Cache-Control") != "no-store" {
 		t.Errorf("%s: Referrer-Policy %q, Cache-Control %q: a page's URL carries its task id", what,
 			res.Header.Get("Referrer-Policy"), res.Header.Get("Cache-Control"))
 	}
@@ -63,20 +66,20 @@ func authStatus(t *testing.T, g *apitest.Gateway, tok string) any {
 	return res.JSON["authStatus"]
 }
 
-// consent does what the consent page asks of the corp's admin to authorize
-// e签宝, and returns the last answer. Today that is one POST of the page's
-// form; a page that sends the admin through e签宝's own authorization
-// changes only this function.
-func consent(t *testing.T, g *apitest.Gateway, page string) *apitest.Response {
-	t.Helper()
-	return g.Do("POST", page, "", nil)
-}
+// agree is what a corp's admin does on e签宝's authorization page when
+// they grant everything the consent page asks for.
+var agree = esigntest.AuthVisit{Agree: true, OrgName: "乙方科技有限公司"}
 
 // TestConsentPage: an unauthorized corp gets a consent page from
-// GetAuthUrl; the page names the corp and offers to authorize; agreeing
-// makes the corp AUTH (GetIsvStatus), lets it create flows, and returns the
-// admin to the redirectUrl. Another kind of task, or an unknown one, gets
-// the HTML error page.
+// GetAuthUrl; the page names the corp and offers to authorize; its POST
+// sends the admin to e签宝's organization authorization (POST
+// /v3/org-auth-url with the scopes, our page as redirect and our callback
+// as notifyUrl), and only e签宝's AUTHORIZE_FINISH makes the corp AUTH.
+// The authorized corp then has what the console needs (its v3 orgId, the
+// transactor, manage_org_resource), creates flows, and the page links back
+// to the redirectUrl with status=SUCCESS and the taskid (DingTalk's
+// GetAuthUrl page). Another kind of task, or an unknown one, gets the HTML
+// error page.
 func TestConsentPage(t *testing.T) {
 	for _, kind := range apitest.Stores {
 		t.Run(kind, func(t *testing.T) {
@@ -98,26 +101,67 @@ func TestConsentPage(t *testing.T) {
 			if urls.Status != 200 {
 				t.Fatalf("GetAuthUrl: %d %s", urls.Status, urls.Raw)
 			}
+			task := urls.JSON["taskId"].(string)
 			page := pagePath(t, urls.JSON["pcUrl"])
-			isPage(t, "consent page", g.Do("GET", page, "", nil), 200, apitest.CorpB, "<form method=\"post\"")
+			isPage(t, "consent page", g.Do("GET", page, "", nil), 200, apitest.CorpB, "<form method=\"post\"", "前往 e签宝 授权")
 			isPage(t, "consent page, mobile", g.Do("GET", pagePath(t, urls.JSON["mobileUrl"]), "", nil), 200, apitest.CorpB)
 			if st := authStatus(t, g, tok); st != "UNAUTH" {
 				t.Fatalf("authStatus after only opening the page: %v, want UNAUTH", st)
 			}
 
-			res := consent(t, g, page)
-			if res.Status != http.StatusSeeOther || res.Header.Get("Location") != back {
-				t.Errorf("consent: got %d to %q, want 303 to the redirectUrl %s", res.Status, res.Header.Get("Location"), back)
+			// The POST alone authorizes nothing: the admin is at e签宝.
+			res := g.PostPage(page)
+			flowID := g.Emulator.AuthFlowOf(res.Header.Get("Location"))
+			if res.Status != http.StatusSeeOther || flowID == "" {
+				t.Fatalf("consent POST: got %d to %q, want 303 to e签宝's authorization page", res.Status, res.Header.Get("Location"))
 			}
+			if st := authStatus(t, g, tok); st != "UNAUTH" {
+				t.Fatalf("authStatus before e签宝's authorization: %v, want UNAUTH", st)
+			}
+			isPage(t, "consent page while at e签宝", g.Do("GET", page, "", nil), 200, "授权进行中")
+			bodies := g.Emulator.Bodies("POST", "/v3/org-auth-url")
+			if len(bodies) != 1 {
+				t.Fatalf("POST /v3/org-auth-url calls: %d, want 1", len(bodies))
+			}
+			var sent struct {
+				OrgAuthConfig   map[string]any `json:"orgAuthConfig"`
+				AuthorizeConfig struct {
+					AuthorizedScopes []string `json:"authorizedScopes"`
+				} `json:"authorizeConfig"`
+				RedirectConfig struct {
+					RedirectURL string `json:"redirectUrl"`
+				} `json:"redirectConfig"`
+				NotifyURL string `json:"notifyUrl"`
+			}
+			if err := json.Unmarshal(bodies[0], &sent); err != nil || sent.OrgAuthConfig == nil ||
+				!slices.Contains(sent.AuthorizeConfig.AuthorizedScopes, "manage_org_resource") ||
+				!slices.Contains(sent.AuthorizeConfig.AuthorizedScopes, "org_approval_info") ||
+				sent.RedirectConfig.RedirectURL != g.URL+page || sent.NotifyURL != g.URL+service.DefaultCallbackPath {
+				t.Errorf("org-auth-url body: %s (%v)", bodies[0], err)
+			}
+
+			// The admin agrees on e签宝's page; AUTHORIZE_FINISH arrives.
+			if err := g.Emulator.CompleteAuthFlow(flowID, agree); err != nil {
+				t.Fatal(err)
+			}
+			waitCallbacks(t, g)
 			if st := authStatus(t, g, tok); st != "AUTH" {
-				t.Fatalf("authStatus after consent: %v, want AUTH", st)
+				t.Fatalf("authStatus after AUTHORIZE_FINISH: %v, want AUTH", st)
 			}
-			isPage(t, "consent page once authorized", g.Do("GET", page, "", nil), 200, "企业已完成授权", back)
+			isPage(t, "consent page once authorized", g.Do("GET", page, "", nil), 200, "企业已完成授权",
+				"status=SUCCESS", "taskid="+task)
+			corp, err := g.Store.Corp(t.Context(), apitest.CorpB)
+			if err != nil || corp.SaaSOrgID == "" || corp.TransactorPsnID == "" {
+				t.Fatalf("corp after consent: %+v %v, want its v3 orgId and transactor", corp, err)
+			}
+			if res := g.Call("GetCorpConsole", "esign_2.0", tok, nil); res.Status != 200 {
+				t.Errorf("GetCorpConsole after consent: %d %s, want the console (manage_org_resource granted)", res.Status, res.Raw)
+			}
 			g.CreateFlow(tok, nil) // an authorized corp creates flows
 
 			// Without a redirectUrl the page itself says the corp is authorized.
 			urls = g.Call("GetAuthUrl", "esign_2.0", tok, map[string]any{})
-			isPage(t, "consent without redirectUrl", consent(t, g, pagePath(t, urls.JSON["pcUrl"])), 200, "企业已完成授权")
+			isPage(t, "consent without redirectUrl", g.Consent(pagePath(t, urls.JSON["pcUrl"]), agree), 200, "企业已完成授权")
 
 			// A task of another kind, or none, is not a consent page.
 			start := g.Call("ProcessStart", "esign_2.0", tok, startBody(g, tok, ""))
@@ -128,7 +172,7 @@ func TestConsentPage(t *testing.T) {
 				"another corp?": "/pages/auth/" + strings.ToUpper(urls.JSON["taskId"].(string)),
 			} {
 				isPage(t, name+" (GET)", g.Do("GET", p, "", nil), 400, "无法打开此页面", "流程信息不存在")
-				isPage(t, name+" (POST)", g.Do("POST", p, "", nil), 400, "无法打开此页面")
+				isPage(t, name+" (POST)", g.PostPage(p), 400, "无法打开此页面")
 			}
 		})
 	}
@@ -145,7 +189,7 @@ func startBody(g *apitest.Gateway, tok, redirect string) map[string]any {
 // TestStartPage: ProcessStart without autoStart prepares a draft flow in
 // e签宝 and hands out the start page, which shows the task, its files and
 // signers. POSTing the page starts the flow upstream (once: a second POST
-// does not start it again), records the start in the task's log and
+// is refused, the link used up), records the start in the task's log and
 // returns to the redirectUrl; the page then shows the flow as started. A
 // failed upstream start leaves the flow a draft and the page can be used
 // again.
@@ -178,7 +222,7 @@ func TestStartPage(t *testing.T) {
 			// e签宝 refuses the start: an error page, the flow stays a draft.
 			startPath := "/v1/signflows/" + flow + "/start"
 			g.Emulator.SetFault(esigntest.Fault{PathPrefix: startPath, Status: 500, Count: 1})
-			res := g.Do("POST", page, "", nil)
+			res := g.PostPage(page)
 			if res.Status < 500 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
 				t.Errorf("start refused upstream: got %d %s, want a 5xx HTML error page", res.Status, res.Raw)
 			}
@@ -190,7 +234,7 @@ func TestStartPage(t *testing.T) {
 			}
 
 			starts := g.Emulator.CallCount(startPath)
-			res = g.Do("POST", page, "", nil)
+			res = g.PostPage(page)
 			if res.Status != http.StatusSeeOther || res.Header.Get("Location") != back {
 				t.Fatalf("start: got %d to %q %s, want 303 to %s", res.Status, res.Header.Get("Location"), res.Raw, back)
 			}
@@ -202,9 +246,7 @@ func TestStartPage(t *testing.T) {
 				t.Errorf("GetFlowDetail after the start: %d %s, want created then started (开启流程, logType 4)", detail.Status, detail.Raw)
 			}
 			isPage(t, "start page once started", g.Do("GET", page, "", nil), 200, "签署流程已发起", back)
-			if res := g.Do("POST", page, "", nil); res.Status != http.StatusSeeOther {
-				t.Errorf("second start: got %d %s, want 303", res.Status, res.Raw)
-			}
+			isPage(t, "second start (the link is used up)", g.PostPage(page), http.StatusConflict, "链接已使用")
 			if n := g.Emulator.CallCount(startPath) - starts; n != 1 {
 				t.Errorf("e签宝 got %d start calls for two POSTs, want 1", n)
 			}
@@ -219,7 +261,7 @@ func TestStartPage(t *testing.T) {
 			isPage(t, "auto-started page", g.Do("GET", pagePath(t, auto.JSON["pcUrl"]), "", nil), 200, "签署流程已发起")
 			// Without a redirectUrl, the start renders the page itself.
 			plain := g.Call("ProcessStart", "esign_2.0", tok, startBody(g, tok, ""))
-			isPage(t, "start without redirectUrl", g.Do("POST", pagePath(t, plain.JSON["pcUrl"]), "", nil), 200, "签署流程已发起")
+			isPage(t, "start without redirectUrl", g.PostPage(pagePath(t, plain.JSON["pcUrl"])), 200, "签署流程已发起")
 
 			// A task of another kind, or none, is not a start page, and
 			// nothing is started upstream for it.
@@ -231,7 +273,7 @@ func TestStartPage(t *testing.T) {
 			} {
 				isPage(t, name+" (GET)", g.Do("GET", p, "", nil), 400, "流程信息不存在")
 				before := g.Emulator.CallCount(startPath)
-				isPage(t, name+" (POST)", g.Do("POST", p, "", nil), 400, "流程信息不存在")
+				isPage(t, name+" (POST)", g.PostPage(p), 400, "流程信息不存在")
 				if n := g.Emulator.CallCount(startPath) - before; n != 0 { // no e签宝 flow call at all
 					t.Errorf("%s: POST reached e签宝 %d times", name, n)
 				}

@@ -25,12 +25,16 @@ func (h *handlers) platform() []route {
 	html := func(desc string) map[string]any {
 		return map[string]any{"description": desc, "content": map[string]any{"text/html": map[string]any{"schema": map[string]any{"type": "string"}}}}
 	}
-	pageErrors := map[string]any{"400": html("错误页（任务不存在等）/ error page (no such task and the like)"), "503": html("存储不可用 / store unavailable")}
-	redirect := map[string]any{"303": map[string]any{"description": "返回 redirectUrl / back to the redirectUrl",
+	pageErrors := map[string]any{"400": html("错误页（任务不存在等）/ error page (no such task and the like)"), "503": html("存储不可用 / store unavailable"),
+		"403": html("企业未授权或已取消授权，链接失效 / the corp is not authorized or cancelled since the link was made"),
+		"410": html("链接已过期（server.page_link_ttl，默认2小时）/ the link expired (server.page_link_ttl, default 2 h)")}
+	redirect := map[string]any{"303": map[string]any{"description": "返回 redirectUrl，或转到 e签宝 授权页 / back to the redirectUrl, or on to e签宝's authorization page",
 		"headers": map[string]any{"Location": map[string]any{"schema": map[string]any{"type": "string"}}}}}
 	for k, v := range pageErrors {
 		redirect[k] = v
 	}
+	redirect["403"] = html("请求来源不是本站页面（Origin/Referer），或链接失效 / not posted from this gateway's page (Origin/Referer), or the link is dead")
+	redirect["409"] = html("链接已使用 / the link was used already")
 	notReadyDoc := map[string]any{"503": map[string]any{"description": "未就绪 / not ready", "x-body": notReady{}}}
 	readyDesc := "存储在300毫秒内应答、e签宝熔断器未打开、进程未在启停中。/ The store answers within 300 ms, the e签宝 breaker is not open, and the process is neither starting nor shutting down."
 	static := func(path, id, file, media, zh, en string) route {
@@ -67,13 +71,15 @@ func (h *handlers) platform() []route {
 			Backing: "浏览器打开，无需令牌；任务ID即凭证。/ Opened by browsers without a token; the unguessable task id is the capability.",
 			serve:   h.consentPage, doc: rawDoc{media: "text/html", extra: pageErrors}},
 		{Method: http.MethodPost, Path: pages + "/auth/:taskId", ID: "Consent", Group: tagPages, Title: "同意授权", Summary: "Consent",
-			Backing: "企业同意授权：创建 e签宝 机构账号并标记已授权。/ The corp consents: its e签宝 organization is created and it is marked authorized.",
-			serve:   h.consent, doc: rawDoc{media: "text/html", extra: redirect}},
+			Backing: "只接受本站页面提交（Origin）、一次、2 小时内；转到 e签宝 `POST /v3/org-auth-url` 的授权页。/ Accepted once, within 2 hours, " +
+				"from this gateway's page (Origin): 303 to e签宝's organization authorization page (`POST /v3/org-auth-url`).",
+			serve: h.consent, doc: rawDoc{media: "text/html", extra: redirect}},
 		{Method: http.MethodGet, Path: pages + "/start/:taskId", ID: "StartPage", Group: tagPages, Title: "发起页", Summary: "Start page (GetProcessStartUrl, ProcessStart)",
 			Backing: "显示待发起流程的文件与签署人。/ Shows the prepared flow's files and signers.",
 			serve:   h.startPage, doc: rawDoc{media: "text/html", extra: pageErrors}},
 		{Method: http.MethodPost, Path: pages + "/start/:taskId", ID: "StartFlow", Group: tagPages, Title: "发起签署", Summary: "Start the flow",
-			Backing: "e签宝 `PUT /v1/signflows/{flowId}/start`。", serve: h.start, doc: rawDoc{media: "text/html", extra: redirect}},
+			Backing: "e签宝 `PUT /v1/signflows/{flowId}/start`；只接受本站页面提交（Origin）、一次、2 小时内、企业仍授权。/ Accepted once, " +
+				"within 2 hours, from this gateway's page, while the corp is still authorized under the link's epoch.", serve: h.start, doc: rawDoc{media: "text/html", extra: redirect}},
 		{Method: http.MethodGet, Path: pages + "/done", ID: "DonePage", Group: tagPages, Title: "完成页", Summary: "Done page",
 			Backing: "实名等流程的默认返回页。/ Where identity flows return by default.", serve: h.donePage, doc: rawDoc{media: "text/html"}},
 

@@ -44,7 +44,7 @@ type Corps interface {
 	SetDeveloper(ctx context.Context, noticeURL, redirectURL string) (bool, error)
 	AuthURL(ctx context.Context, redirectURL string) (*dingtalk.PageURLs, error)
 	Consent(ctx context.Context, taskID string) (*service.ConsentPage, error)
-	Authorize(ctx context.Context, taskID string) (*service.ConsentPage, error)
+	Authorize(ctx context.Context, taskID string, o service.Origin) (*service.ConsentPage, error)
 	CancelAuth(ctx context.Context) (*dingtalk.Result, error)
 	AppStatus(ctx context.Context) (*dingtalk.AppStatus, error)
 	Info(ctx context.Context) (name string, realName bool, err error)
@@ -80,7 +80,7 @@ type Process interface {
 	Create(ctx context.Context, req *dingtalk.CreateRequest) (*dingtalk.TaskID, error)
 	StartURL(ctx context.Context, req *dingtalk.StartRequest) (*dingtalk.PageURLs, error)
 	StartState(ctx context.Context, taskID string) (*service.StartPage, error)
-	Start(ctx context.Context, taskID string) (*service.StartPage, error)
+	Start(ctx context.Context, taskID string, o service.Origin) (*service.StartPage, error)
 }
 
 // Orders is the resale ledger.

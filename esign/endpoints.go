@@ -12,6 +12,8 @@ const (
 	EpPsnIdentity     = "GET /v3/persons/identity-info"
 	EpOrgIdentity     = "GET /v3/organizations/identity-info"
 	EpConsole         = "POST /v3/organizations/org-console-url"
+	EpOrgAuthURL      = "POST /v3/org-auth-url"
+	EpAuthFlow        = "GET /v3/auth-flow/{authFlowId}"
 	EpOrgRealname     = "POST /v2/identity/auth/web/{orgId}/orgIdentityUrl"
 	EpIndivRealname   = "POST /v2/identity/auth/web/{accountId}/indivIdentityUrl"
 	EpUploadURL       = "POST /v1/files/getUploadUrl"

@@ -2,6 +2,8 @@ package service
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base32"
 	"errors"
 	"strings"
 	"sync"
@@ -66,15 +68,128 @@ func (s *core) ensureOrg(ctx context.Context, corpID, creator string) (string, e
 // ensureUser returns a corp user's e签宝 person account, creating it on first
 // use. name is used only when the account is created.
 func (s *core) ensureUser(ctx context.Context, corpID, userID, name string) (*store.User, error) {
-	return s.ensurePerson(ctx, corpID, userID, name, "")
-}
-
-// ensurePerson is ensureUser with the contact an outside person gave
-// (mobile or e-mail), which e签宝 uses for notices and identity-info.
-func (s *core) ensurePerson(ctx context.Context, corpID, userID, name, contact string) (*store.User, error) {
 	if !validID(userID) {
 		return nil, dingtalk.Field("userId")
 	}
+	return s.ensurePerson(ctx, corpID, userID, userThirdID(corpID, userID), name, "")
+}
+
+// Outside persons (participants named by account, a mobile or an e-mail,
+// not by userId) have an id space of their own, apart from DingTalk
+// userIds and lossless, so two accounts are never one e签宝 person:
+//
+//	store key         "ext:" + enc(account)   (':' is never in a userId: validID)
+//	thirdPartyUserId  "dt-ext:" + corpId + ":" + enc(account)
+//
+// enc is "b" + unpadded lowercase base32 of the account's bytes for up to
+// 40 bytes (at most 65 characters), else "s" + base32 of its SHA-256 (53
+// characters): injective within each form, and the first letter keeps the
+// forms apart. e签宝's createByThirdPartyUserId page states no maximum
+// length; the ids stay within 137 characters, as the dt-user ids always
+// did (README, decisions). Accounts are taken byte for byte: no case or
+// format folding, since the gateway cannot know two spellings are one
+// person.
+func outsideEnc(account string) string {
+	if len(account) <= maxPlainAccount {
+		return "b" + b32.EncodeToString([]byte(account))
+	}
+	sum := sha256.Sum256([]byte(account))
+	return "s" + b32.EncodeToString(sum[:])
+}
+
+const maxPlainAccount = 40
+
+var b32 = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
+
+func outsideUserID(account string) string { return "ext:" + outsideEnc(account) }
+func outsideThirdID(corpID, account string) string {
+	return "dt-ext:" + corpID + ":" + outsideEnc(account)
+}
+
+// legacyOutsideUserID is the key outside persons were stored under before:
+// the account with every character outside [A-Za-z0-9._-] made '_' and cut
+// at 58, which several accounts (and a userId) could share.
+func legacyOutsideUserID(account string) string {
+	var b strings.Builder
+	for _, r := range account {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.' {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	out := b.String()
+	if len(out) > 58 {
+		out = out[:58]
+	}
+	return "acct_" + out
+}
+
+// outsidePerson returns an outside person's e签宝 account, creating it on
+// first use. An account stored under the legacy key is still used when
+// e签宝 says it was made for exactly this account (its mobile or e-mail,
+// one lookup, then it is stored under the new key too); otherwise (a
+// collision of the old key, or a DingTalk user of that id) the person gets
+// an account of their own.
+func (s *core) outsidePerson(ctx context.Context, corpID, account, name string) (*store.User, error) {
+	key := outsideUserID(account)
+	u, err := s.store.User(ctx, corpID, key)
+	if err == nil {
+		return u, nil
+	}
+	if err != store.ErrNotFound {
+		return nil, storeError(err, nil)
+	}
+	old, err := s.store.User(ctx, corpID, legacyOutsideUserID(account))
+	switch {
+	case err == nil:
+		ok, err := s.contactIs(ctx, old.AccountID, account)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			u, err := s.store.PutUser(ctx, &store.User{CorpID: corpID, UserID: key, AccountID: old.AccountID,
+				PsnID: old.PsnID, Name: old.Name, CreatedAt: s.nowMs()})
+			return u, storeError(err, nil)
+		}
+	case err != store.ErrNotFound:
+		return nil, storeError(err, nil)
+	}
+	return s.ensurePerson(ctx, corpID, key, outsideThirdID(corpID, account), name, account)
+}
+
+// contactIs reports whether the e签宝 person accountID was created for
+// account (its mobile or e-mail, exactly).
+func (s *core) contactIs(ctx context.Context, accountID, account string) (bool, error) {
+	p, err := s.esign.Person(ctx, accountID)
+	if err != nil {
+		return false, s.upstreamError("person", err)
+	}
+	return p.Mobile == account || p.Email == account, nil
+}
+
+// isParticipant reports whether account (GetExecuteUrl's) names p: a
+// DingTalk participant by its userId, an outside one by the account it was
+// added with, exactly. Participants stored before the account was kept
+// are matched by the contact e签宝 holds for them.
+func (s *core) isParticipant(ctx context.Context, p store.Participant, account string) (bool, error) {
+	switch {
+	case p.UserID != "":
+		return p.UserID == account, nil
+	case p.Account != "":
+		return p.Account == account, nil
+	case p.AccountID == "":
+		return false, nil
+	default:
+		return s.contactIs(ctx, p.AccountID, account)
+	}
+}
+
+// ensurePerson returns the person stored under userID in the corp, or
+// creates their e签宝 account under thirdID (with the contact an outside
+// person gave, mobile or e-mail, which e签宝 uses for notices and
+// identity-info) and stores it.
+func (s *core) ensurePerson(ctx context.Context, corpID, userID, thirdID, name, contact string) (*store.User, error) {
 	u, err := s.store.User(ctx, corpID, userID)
 	if err == nil {
 		return u, nil
@@ -85,7 +200,7 @@ func (s *core) ensurePerson(ctx context.Context, corpID, userID, name, contact s
 	// No name means none: e签宝 takes the account without one (the person's
 	// real name arrives with real-name verification), and a DingTalk userId
 	// is not a name to show as initiatorName or operatorAccountName.
-	req := &esign.CreatePersonRequest{ThirdPartyUserID: userThirdID(corpID, userID), Name: name}
+	req := &esign.CreatePersonRequest{ThirdPartyUserID: thirdID, Name: name}
 	if strings.Contains(contact, "@") {
 		req.Email = contact
 	} else {
@@ -249,4 +364,14 @@ func (s *core) orgName(ctx context.Context, orgID string) (string, error) {
 	}
 	s.names.put(orgID, o.Name)
 	return o.Name, nil
+}
+
+// participant is the stored form of a party with its e签宝 account: the
+// outside account is kept, so that GetExecuteUrl can match it exactly.
+func participant(x dingtalk.Party, u *store.User, role string) store.Participant {
+	p := store.Participant{UserID: x.UserID, AccountID: u.AccountID, Name: u.Name, OrgName: x.OrgName, Role: role}
+	if x.UserID == "" {
+		p.Account = x.Account
+	}
+	return p
 }

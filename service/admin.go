@@ -33,10 +33,7 @@ func (s *Admin) BindFlow(ctx context.Context, req *BindFlowRequest) (*dingtalk.T
 		return nil, dingtalk.Field("instanceId")
 	}
 	if t, err := s.store.TaskByFlow(ctx, req.FlowID); err == nil {
-		if t.CorpID != req.CorpID {
-			return nil, dingtalk.ErrInvalidParam.Msg("参数错误:flowId已绑定到其他企业")
-		}
-		return &dingtalk.TaskID{TaskID: t.ID}, nil
+		return s.boundTo(t, req.CorpID)
 	} else if err != store.ErrNotFound {
 		return nil, storeError(err, nil)
 	}
@@ -52,11 +49,26 @@ func (s *Admin) BindFlow(ctx context.Context, req *BindFlowRequest) (*dingtalk.T
 		Title: flow.BusinessScene, Status: flow.FlowStatus, Finished: finalStatus(flow.FlowStatus),
 		InitiatorAccountID: flow.InitiatorAccountID, InitiatorOrgID: flow.InitiatorAuthorizedAccountID,
 		InstanceID: req.InstanceID, CreatedAt: now, UpdatedAt: now}
-	if err := s.store.CreateTask(ctx, t); err != nil {
+	// The check above is only a shortcut: the store binds atomically, so two
+	// binders racing (on any replicas) get one task between them.
+	held, created, err := s.store.BindTask(ctx, t)
+	if err != nil {
 		return nil, storeError(err, nil)
+	}
+	if !created {
+		return s.boundTo(held, req.CorpID)
 	}
 	if err := s.appendLog(ctx, t.ID, logEntry("bound", logCreated, "导入已有签署流程", now, "")); err != nil {
 		return nil, err
+	}
+	return &dingtalk.TaskID{TaskID: t.ID}, nil
+}
+
+// boundTo answers a bind of a flow that task t holds already: its id for
+// the same corp, a refusal for any other.
+func (s *Admin) boundTo(t *store.Task, corpID string) (*dingtalk.TaskID, error) {
+	if t.CorpID != corpID {
+		return nil, dingtalk.ErrInvalidParam.Msg("参数错误:flowId已绑定到其他企业")
 	}
 	return &dingtalk.TaskID{TaskID: t.ID}, nil
 }

@@ -33,6 +33,14 @@ type callbackBody struct {
 	Operator           struct {
 		PsnID loose `json:"psnId"`
 	} `json:"operator"`
+	// AUTHORIZE_FINISH (v3 authorization; esigntest/authflow-docs.md).
+	AuthFlowID     loose `json:"authFlowId"`
+	OrgID          loose `json:"orgId"`
+	PsnID          loose `json:"psnId"`
+	AuthorizedInfo []struct {
+		AuthorizedScope string `json:"authorizedScope"`
+		ExpireTime      int64  `json:"expireTime"`
+	} `json:"authorizedInfo"`
 }
 
 // loose is a JSON scalar read as text whatever its JSON type: "2" and 2

@@ -78,6 +78,8 @@ func (s *Callbacks) dispatch(ctx context.Context, cb *callbackBody) error {
 	case "PARTICIPANT_MARKREAD", "OPERATOR_READ":
 		at := firstTime(s.nowMs(), cb.ReadTime, cb.Timestamp)
 		return s.markRead(ctx, cb.Action, string(first(cb.FlowID, cb.SignFlowID)), string(first(cb.AccountID, cb.Operator.PsnID)), at)
+	case "AUTHORIZE_FINISH":
+		return s.authorizeFinish(ctx, cb)
 	case "identity_psn_end", "identity_org_end":
 		return s.identityEnd(ctx, cb)
 	case "":

@@ -30,6 +30,7 @@ type core struct {
 	log    *slog.Logger
 
 	seeded sync.Map // corpID -> struct{}: listed corps whose initial quota this process placed
+	polled sync.Map // taskID -> time.Time: when this replica last asked e签宝 about a pending consent
 }
 
 func (s *core) nowMs() int64 { return s.now().UnixMilli() }

@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"errors"
 
 	"esign-gateway/dingtalk"
 	"esign-gateway/esign"
@@ -58,70 +57,12 @@ func (s *Corps) AuthURL(ctx context.Context, redirectURL string) (*dingtalk.Page
 		return nil, err
 	}
 	c := caller(ctx)
-	t := &store.Task{ID: newID("au"), CorpID: c.CorpID, AppKey: c.AppKey, Kind: store.KindAuth, FlowID: "consent",
+	t := &store.Task{ID: newID("au"), CorpID: c.CorpID, AppKey: c.AppKey, Kind: store.KindAuth, Epoch: c.Epoch,
 		RedirectURL: redirectURL, CreatedAt: s.nowMs(), UpdatedAt: s.nowMs()}
 	if err := s.store.CreateTask(ctx, t); err != nil {
 		return nil, storeError(err, nil)
 	}
 	return s.pageURLs("auth", t.ID), nil
-}
-
-// ConsentPage is what the consent page shows.
-type ConsentPage struct {
-	TaskID      string
-	CorpID      string
-	Authorized  bool
-	RedirectURL string
-}
-
-// Consent returns the consent page's state for an authorization task.
-func (s *Corps) Consent(ctx context.Context, taskID string) (*ConsentPage, error) {
-	t, err := s.pageTask(ctx, taskID, store.KindAuth)
-	if err != nil {
-		return nil, err
-	}
-	corp, err := s.store.Corp(ctx, t.CorpID)
-	if err != nil {
-		return nil, storeError(err, dingtalk.ErrTaskNotFound)
-	}
-	return &ConsentPage{TaskID: t.ID, CorpID: t.CorpID, Authorized: corp.Authorized, RedirectURL: t.RedirectURL}, nil
-}
-
-// Authorize records the corp's consent: its e签宝 organization account is
-// created and the corp is marked authorized.
-func (s *Corps) Authorize(ctx context.Context, taskID string) (*ConsentPage, error) {
-	t, err := s.pageTask(ctx, taskID, store.KindAuth)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := s.ensureOrg(ctx, t.CorpID, ""); err != nil {
-		if errors.Is(err, dingtalk.ErrOrgRefused) {
-			// e签宝 refused the organization: the authorization failed.
-			if qerr := s.corpAuthEvent(ctx, t.CorpID, t.ID, false); qerr != nil {
-				return nil, qerr
-			}
-		}
-		return nil, err
-	}
-	already := false
-	_, err = s.store.UpdateCorp(ctx, t.CorpID, func(c *store.Corp) error {
-		already = c.Authorized
-		c.Authorized, c.Installed, c.AuthTime, c.UpdatedAt = true, true, s.nowMs(), s.nowMs()
-		return nil
-	})
-	if err != nil {
-		return nil, storeError(err, nil)
-	}
-	s.corpChanged(ctx, t.CorpID)
-	if !already { // a second consent changes nothing to report
-		if err := s.corpAuthEvent(ctx, t.CorpID, t.ID, true); err != nil {
-			return nil, err
-		}
-	}
-	if err := s.appendLog(ctx, t.ID, logEntry("consent", logArchived, "企业已授权e签宝", s.nowMs(), "")); err != nil {
-		return nil, err
-	}
-	return &ConsentPage{TaskID: t.ID, CorpID: t.CorpID, Authorized: true, RedirectURL: t.RedirectURL}, nil
 }
 
 // CancelAuth is CancelCorpAuth (both versions): the corp is marked

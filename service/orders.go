@@ -5,7 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"slices"
+	"errors"
 
 	"esign-gateway/dingtalk"
 	"esign-gateway/service/store"
@@ -31,7 +31,9 @@ func (s *Orders) Resale(ctx context.Context, req *dingtalk.ResaleOrderRequest) (
 
 // placeOrder records an order once per orderId: the same body again gets
 // the same esignOrderId; a different body under the same orderId is a 409
-// duplicateClientToken, as DingTalk answers an idempotency-key reuse.
+// duplicateClientToken, as DingTalk answers an idempotency-key reuse. The
+// store records the order if and only if it credits the quota; a quantity
+// that would take the corp's total past int64 is a 400 and not recorded.
 func (s *core) placeOrder(ctx context.Context, kind, orderID string, qty int64, body any) (*dingtalk.OrderID, error) {
 	if !validID(orderID) {
 		return nil, dingtalk.Field("orderId")
@@ -44,6 +46,10 @@ func (s *core) placeOrder(ctx context.Context, kind, orderID string, qty int64, 
 	o := &store.Order{CorpID: caller(ctx).CorpID, OrderID: orderID, Kind: kind, BodyHash: hex.EncodeToString(sum[:]),
 		EsignOrderID: newID("eo"), Quantity: qty, CreatedAt: s.nowMs()}
 	stored, _, err := s.store.PlaceOrder(ctx, o)
+	if errors.Is(err, store.ErrQuotaOverflow) {
+		// Nothing was recorded: the same order again is refused again.
+		return nil, dingtalk.ErrInvalidParam.Msg("参数错误:quantity过大，累计购买份数不能超过%d", store.MaxQuota).Wrap(err)
+	}
 	if err != nil {
 		return nil, storeError(err, nil)
 	}
@@ -59,17 +65,17 @@ func (s *Orders) Margin(ctx context.Context) (*dingtalk.Margin, error) {
 	if err != nil {
 		return nil, storeError(err, nil)
 	}
-	m := q.Bought - q.Used
-	if m < 0 {
-		m = 0
-	}
-	return &dingtalk.Margin{Margin: m}, nil
+	// The stores keep 0 <= used <= bought <= MaxQuota; clamping first keeps
+	// the subtraction in range even for a ledger written before that held
+	// (a bbolt total that had wrapped negative reads as no margin).
+	bought, used := max(q.Bought, 0), max(q.Used, 0)
+	return &dingtalk.Margin{Margin: max(bought-used, 0)}, nil
 }
 
 // seedQuota gives a corp the configured starting quota once (an order of
 // its own in the ledger, so it is idempotent across replicas and restarts).
 func (s *core) seedQuota(ctx context.Context, app *App, corpID string) error {
-	if s.cfg.InitialQuota <= 0 || !slices.Contains(app.Corps, corpID) {
+	if s.cfg.InitialQuota <= 0 || !app.owns[corpID] {
 		return nil
 	}
 	if _, done := s.seeded.Load(corpID); done {

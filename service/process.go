@@ -108,7 +108,7 @@ func (s *core) prepareFlow(ctx context.Context, p *plan, kind store.TaskKind, st
 		}
 		return nil, storeError(err, nil)
 	}
-	t := &store.Task{ID: newID("tk"), CorpID: corpID, AppKey: caller(ctx).AppKey, Kind: kind,
+	t := &store.Task{ID: newID("tk"), CorpID: corpID, AppKey: caller(ctx).AppKey, Kind: kind, Epoch: caller(ctx).Epoch,
 		Title: p.taskTitle(), InitiatorUserID: p.initiator, InitiatorAccountID: initiator.AccountID,
 		InitiatorOrgID: orgID, InstanceID: instanceOf(p.source), RedirectURL: p.redirectURL,
 		Participants: parts, CreatedAt: s.nowMs(), UpdatedAt: s.nowMs()}
@@ -255,14 +255,14 @@ func (s *core) flowSigners(ctx context.Context, corpID, orgID string, p *plan) (
 			}
 			signers = append(signers, sg)
 		}
-		parts = append(parts, store.Participant{UserID: x.UserID, AccountID: u.AccountID, Name: u.Name, OrgName: x.OrgName, Role: "signer"})
+		parts = append(parts, participant(x.Party, u, "signer"))
 	}
 	for _, x := range p.ccs {
 		u, err := s.partyAccount(ctx, corpID, x)
 		if err != nil {
 			return nil, nil, err
 		}
-		parts = append(parts, store.Participant{UserID: x.UserID, AccountID: u.AccountID, Name: u.Name, OrgName: x.OrgName, Role: "cc"})
+		parts = append(parts, participant(x, u, "cc"))
 	}
 	return signers, parts, nil
 }
@@ -298,24 +298,7 @@ func (s *core) partyAccount(ctx context.Context, corpID string, p dingtalk.Party
 	if p.UserID != "" {
 		return s.ensureUser(ctx, corpID, p.UserID, p.AccountName)
 	}
-	return s.ensurePerson(ctx, corpID, "acct_"+sanitize(p.Account), p.AccountName, p.Account)
-}
-
-// sanitize keeps an outside account usable as part of an id.
-func sanitize(v string) string {
-	var b strings.Builder
-	for _, r := range v {
-		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.' {
-			b.WriteRune(r)
-		} else {
-			b.WriteByte('_')
-		}
-	}
-	out := b.String()
-	if len(out) > 58 {
-		out = out[:58]
-	}
-	return out
+	return s.outsidePerson(ctx, corpID, p.Account, p.AccountName)
 }
 
 // instanceOf finds the DingTalk approval instance a flow comes from: the

@@ -32,10 +32,28 @@ type Config struct {
 	Callbacks        CallbackConfig
 	Outbox           OutboxConfig
 	Cache            CacheConfig
+	Pages            PagesConfig
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Log receives what the services report; nil means slog.Default().
 	Log *slog.Logger
+}
+
+// DefaultLinkTTL is how long a consent or start link may be used:
+// DingTalk's GetAuthUrl page gives its addresses 2 hours (地址有效期为2小时).
+const DefaultLinkTTL = 2 * time.Hour
+
+// PagesConfig configures the consent and start pages.
+type PagesConfig struct {
+	// LinkTTL is how long after GetAuthUrl/ProcessStart a link may be
+	// used; 0 means DefaultLinkTTL.
+	LinkTTL time.Duration
+	// AuthScopes are the grants the consent page asks of the corp through
+	// e签宝's authorization flow; nil means DefaultAuthScopes.
+	AuthScopes []string
+	// RequiredScopes must all be granted for the consent to succeed; nil
+	// means DefaultRequiredScopes.
+	RequiredScopes []string
 }
 
 // TokenConfig configures how tokens are trusted across replicas.
@@ -133,6 +151,15 @@ func New(cfg Config, st Store, ec *esign.Client, tokens *dingtalk.Tokens) (*Serv
 		cfg.Cache.TTL = DefaultCacheTTL
 	case cfg.Cache.TTL < 0:
 		cfg.Cache.TTL = 0 // off
+	}
+	if cfg.Pages.LinkTTL <= 0 {
+		cfg.Pages.LinkTTL = DefaultLinkTTL
+	}
+	if cfg.Pages.AuthScopes == nil {
+		cfg.Pages.AuthScopes = DefaultAuthScopes
+	}
+	if cfg.Pages.RequiredScopes == nil {
+		cfg.Pages.RequiredScopes = DefaultRequiredScopes
 	}
 	if cfg.Outbox.MaxAttempts <= 0 {
 		cfg.Outbox.MaxAttempts = DefaultMaxAttempts

@@ -70,7 +70,14 @@ func (s *core) signURL(ctx context.Context, taskID, account string) (*esign.Exec
 func (s *core) signerAccount(ctx context.Context, t *store.Task, account string) (string, error) {
 	if account != "" {
 		for _, p := range t.Participants {
-			if p.Role == "signer" && (p.UserID == account || p.AccountID == account || p.UserID == "acct_"+sanitize(account)) {
+			if p.Role != "signer" {
+				continue
+			}
+			ok, err := s.isParticipant(ctx, p, account)
+			if err != nil {
+				return "", err
+			}
+			if ok {
 				return p.AccountID, nil
 			}
 		}

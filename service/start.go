@@ -63,24 +63,48 @@ func (s *Process) StartState(ctx context.Context, taskID string) (*StartPage, er
 	if t.FlowID == "" {
 		return nil, dingtalk.ErrTaskNotFound
 	}
+	if t.Status == 0 && !t.Finished {
+		if err := s.linkAlive(ctx, t); err != nil {
+			return nil, err
+		}
+	}
 	return startPage(t), nil
 }
 
-// Start starts a prepared flow from its start page.
-func (s *Process) Start(ctx context.Context, taskID string) (*StartPage, error) {
-	p, err := s.StartState(ctx, taskID)
+// Start starts a prepared flow from its start page: once (the link is
+// used up), within Pages.LinkTTL, from a page of this gateway, and only
+// while the corp is authorized under the epoch the link was made in (a
+// link made before CancelCorpAuth starts nothing upstream).
+func (s *Process) Start(ctx context.Context, taskID string, o Origin) (*StartPage, error) {
+	if err := s.checkOrigin(o); err != nil {
+		return nil, err
+	}
+	t, err := s.pageTask(ctx, taskID, store.KindStart)
 	if err != nil {
 		return nil, err
 	}
-	if p.Started {
-		return p, nil
+	if t.FlowID == "" {
+		return nil, dingtalk.ErrTaskNotFound
 	}
-	if err := s.esign.StartFlow(ctx, p.flowID); err != nil {
+	if t.Status != 0 || t.Finished {
+		return nil, errLinkUsed
+	}
+	if err := s.linkAlive(ctx, t); err != nil {
+		return nil, err
+	}
+	corp, err := s.store.Corp(ctx, t.CorpID)
+	if err != nil {
+		return nil, storeError(err, nil)
+	}
+	if !corp.Authorized {
+		return nil, errLinkRevoked
+	}
+	if t, err = s.claimLink(ctx, taskID, 1); err != nil {
+		return nil, err
+	}
+	if err := s.esign.StartFlow(ctx, t.FlowID); err != nil {
+		s.releaseLink(ctx, taskID, 1)
 		return nil, s.upstreamError("start_flow", err)
-	}
-	t, err := s.setStatus(context.WithoutCancel(ctx), taskID, 1)
-	if err != nil {
-		return nil, err
 	}
 	if _, err := s.apply(context.WithoutCancel(ctx), t, nil, change{entries: []store.LogEntry{startedEntry(s.nowMs())}, status: keepStatus}); err != nil {
 		return nil, err

@@ -16,6 +16,7 @@ type taskStore interface {
 	Task(ctx context.Context, id string) (*store.Task, error)
 	UpdateTask(ctx context.Context, id string, fn func(t *store.Task) error) (*store.Task, error)
 	TaskByFlow(ctx context.Context, flowID string) (*store.Task, error)
+	BindTask(ctx context.Context, t *store.Task) (*store.Task, bool, error)
 	TasksByInstance(ctx context.Context, corpID, instanceID string) ([]*store.Task, error)
 	AppendLog(ctx context.Context, taskID string, e store.LogEntry) (bool, error)
 	Logs(ctx context.Context, taskID string) ([]store.LogEntry, error)

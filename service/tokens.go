@@ -5,7 +5,6 @@ import (
 	"crypto/subtle"
 	"errors"
 	"net/http"
-	"slices"
 
 	"esign-gateway/dingtalk"
 	"esign-gateway/service/store"
@@ -27,11 +26,14 @@ const (
 
 // App is a DingTalk application allowed to call the gateway.
 type App struct {
-	Key    string   `mapstructure:"key"`
-	Secret string   `mapstructure:"secret"`
-	Type   string   `mapstructure:"type"`
-	CorpID string   `mapstructure:"corp_id"` // internal apps: their own corp
-	Corps  []string `mapstructure:"corps"`   // isv_enterprise: corps already authorized; empty means any corp may get a token
+	Key    string `mapstructure:"key"`
+	Secret string `mapstructure:"secret"`
+	Type   string `mapstructure:"type"`
+	CorpID string `mapstructure:"corp_id"` // internal apps: their own corp
+	// Corps (isv_enterprise) are the corps the app owns, authorized from
+	// the start: no other app can ever act for them. Empty means the app
+	// may claim any corp no app lists, first come first served.
+	Corps  []string `mapstructure:"corps"`
 	Scopes []string `mapstructure:"scopes"`
 	// EventToken keys the X-Esigngw-Signature of the events pushed to the
 	// app's noticeUrl. With EventCrypto the body is also sealed with
@@ -40,10 +42,23 @@ type App struct {
 	EventToken  string `mapstructure:"event_token"`
 	EventAESKey string `mapstructure:"event_aes_key"`
 	EventCrypto bool   `mapstructure:"event_crypto"`
+
+	owns map[string]bool // Corps as a set
 }
 
 // apps are the configured apps by key.
 type apps map[string]*App
+
+// owner is the key of the third-party app whose corps list names corpID,
+// or "". (An internal app acts for its corp_id whoever owns it.)
+func (m apps) owner(corpID string) string {
+	for k, a := range m {
+		if a.Type == AppISVEnterprise && a.owns[corpID] {
+			return k
+		}
+	}
+	return ""
+}
 
 func newApps(list []App) (apps, error) {
 	m := apps{}
@@ -61,6 +76,13 @@ func newApps(list []App) (apps, error) {
 			if _, err := dingtalk.NewEventCrypto(a.EventToken, a.EventAESKey, a.Key); err != nil {
 				return nil, errors.New("service: app " + a.Key + ": event_crypto needs a valid event_token and event_aes_key")
 			}
+		}
+		a.owns = map[string]bool{}
+		for _, c := range a.Corps {
+			if o := m.owner(c); o != "" && o != a.Key && a.Type == AppISVEnterprise {
+				return nil, errors.New("service: corp " + c + " is listed by apps " + o + " and " + a.Key + ": a corp belongs to one app")
+			}
+			a.owns[c] = true
 		}
 		m[a.Key] = a
 	}
@@ -95,6 +117,12 @@ func (s *Tokens) Authenticate(r *http.Request) (context.Context, error) {
 	if app.Type != c.AppType && c.AppType != dingtalk.AppTypeSuite {
 		return nil, dingtalk.ErrPermissionDenied
 	}
+	if c.CorpID != "" && app.Type == AppISVEnterprise {
+		if o := s.apps.owner(c.CorpID); o != "" && o != c.AppKey {
+			// Issued before the config named the corp's owner: void.
+			return nil, dingtalk.RevokedToken("corp belongs to another app")
+		}
+	}
 	if c.CorpID != "" {
 		view, err := s.corps.get(r.Context(), c.CorpID)
 		if err != nil {
@@ -117,8 +145,11 @@ func (s *Tokens) CorpToken(ctx context.Context, req *dingtalk.CorpTokenRequest) 
 	if req.SuiteTicket == "" {
 		return nil, dingtalk.ErrInvalidSuiteTicket
 	}
-	if req.AuthCorpID == "" || !validID(req.AuthCorpID) || (len(app.Corps) > 0 && !slices.Contains(app.Corps, req.AuthCorpID)) {
+	if req.AuthCorpID == "" || !validID(req.AuthCorpID) || (len(app.Corps) > 0 && !app.owns[req.AuthCorpID]) {
 		return nil, dingtalk.ErrInvalidAuthInfo
+	}
+	if o := s.apps.owner(req.AuthCorpID); o != "" && o != app.Key {
+		return nil, dingtalk.ErrInvalidAuthInfo // another app's corp
 	}
 	corp, err := s.enroll(ctx, app, req.AuthCorpID)
 	if err != nil {
@@ -156,11 +187,25 @@ func (s *Tokens) AppToken(ctx context.Context, req *dingtalk.AppTokenRequest) (*
 
 // enroll returns the corp's record, creating it on an app's first token
 // for it. A corp the app's config lists is authorized from the start; any
-// other corp authorizes e签宝 through the consent page (AuthUrl). The corp
-// belongs to the first third-party app that gets a token for it (AppKey);
-// an internal app acts for its own corp whichever ISV has it.
+// other corp authorizes e签宝 through the consent page (AuthUrl). A corp
+// belongs to the third-party app whose config lists it; a corp no app
+// lists belongs to the first third-party app that gets a token for it
+// (AppKey, set in one atomic read-modify-write of the corp on both
+// stores). A listed corp some other app claimed before the config named
+// it is taken back: AppKey moves and the epoch with it, so the other
+// app's tokens stop working. An internal app acts for its own corp
+// whichever ISV has it.
 func (s *Tokens) enroll(ctx context.Context, app *App, corpID string) (*store.Corp, error) {
+	var reclaimed bool
 	corp, err := s.store.UpdateCorp(ctx, corpID, func(c *store.Corp) error {
+		reclaimed = false // fn may run again on Redis
+		if app.Type == AppISVEnterprise && app.owns[c.ID] && c.AppKey != app.Key {
+			if c.AppKey != "" {
+				c.Epoch++ // the squatter's tokens
+				reclaimed = true
+			}
+			c.AppKey = ""
+		}
 		if c.AppKey != "" || (app.Type != AppISVEnterprise && c.Installed) {
 			return nil
 		}
@@ -168,12 +213,15 @@ func (s *Tokens) enroll(ctx context.Context, app *App, corpID string) (*store.Co
 			c.AppKey = app.Key
 		}
 		c.Installed = true
-		if !c.Authorized && slices.Contains(app.Corps, c.ID) {
+		if !c.Authorized && app.owns[c.ID] {
 			c.Authorized, c.AuthTime = true, s.nowMs()
 		}
 		c.UpdatedAt = s.nowMs()
 		return nil
 	})
+	if err == nil && reclaimed {
+		s.corpChanged(ctx, corpID) // every replica sees the new epoch at once
+	}
 	return corp, storeError(err, nil)
 }
 

@@ -50,7 +50,7 @@ func Check(ctx context.Context, cfg Config, opts CheckOptions, out io.Writer) er
 		}
 	}
 	rep := check.Run(ctx, ec, check.Config{AppID: ecfg.AppID, PublicURL: public, CallbackPath: path,
-		Reach: opts.Reach, OrgName: opts.OrgName, PsnAccount: opts.PsnAccount}, actions)
+		Reach: opts.Reach, OrgName: opts.OrgName, PsnAccount: opts.PsnAccount, AuthScopes: service.DefaultAuthScopes}, actions)
 	if err := rep.Write(out); err != nil {
 		return err
 	}

@@ -69,7 +69,8 @@ type ServerConfig struct {
 	PublicURL       string        `mapstructure:"public_url"` // DefaultPublicURL
 	ShutdownTimeout time.Duration `mapstructure:"shutdown_timeout"`
 	ShutdownDelay   time.Duration `mapstructure:"shutdown_delay"`
-	BodyLimit       int64         `mapstructure:"body_limit"` // api.DefaultBodyLimit
+	BodyLimit       int64         `mapstructure:"body_limit"`    // api.DefaultBodyLimit
+	PageLinkTTL     time.Duration `mapstructure:"page_link_ttl"` // service.DefaultLinkTTL
 }
 
 // StoreConfig selects the store.
@@ -238,7 +239,8 @@ func New(ctx context.Context, cfg Config) (*Gateway, error) {
 		Tokens:    service.TokenConfig{RevocationStale: cfg.Dingtalk.RevocationStale},
 		Callbacks: service.CallbackConfig{Path: cfg.Esign.CallbackPath, AppID: cfg.Esign.AppID, Secret: cfg.Esign.AppSecret, Window: cfg.Esign.CallbackWindow},
 		Outbox:    service.OutboxConfig{OnPush: metrics.OutboxDelivery, MaxAttempts: cfg.Outbox.MaxAttempts},
-		Cache:     service.CacheConfig{TTL: cfg.Cache.TTL}}
+		Cache:     service.CacheConfig{TTL: cfg.Cache.TTL},
+		Pages:     service.PagesConfig{LinkTTL: cfg.Server.PageLinkTTL}}
 	if cfg.Hooks.Service != nil {
 		cfg.Hooks.Service(&scfg)
 	}

@@ -47,6 +47,10 @@ type Config struct {
 	// usable (status 2 or 5); zero means 30 s. Poll is the interval
 	// between status reads; zero means 1 s.
 	FileWait, Poll time.Duration
+	// AuthScopes are the grants the consent page asks for; the check asks
+	// e签宝 for an authorization link with them (a plan without them is
+	// refused there). nil skips the step.
+	AuthScopes []string
 }
 
 // Action is one DingTalk action and the e签宝 endpoints it may call.
@@ -149,6 +153,7 @@ func Run(ctx context.Context, c *esign.Client, cfg Config, actions []Action) Rep
 	r.file(ctx)
 	r.flows(ctx)
 	r.identity(ctx)
+	r.authorization(ctx)
 	r.v3(ctx)
 	r.reach(ctx)
 	r.rep.Actions = judge(r.rep.Steps, actions)
@@ -340,6 +345,33 @@ func (r *run) identity(ctx context.Context) {
 	}
 	_, err := r.c.OrgIdentityURL(ctx, r.orgID, &esign.OrgIdentityRequest{AgentAccountID: r.personID, ContextInfo: r.returnTo()})
 	r.record("organization real-name page", esign.EpOrgRealname, err, "")
+}
+
+// authorization asks for the link the consent page sends a corp's admin
+// to (POST /v3/org-auth-url with the consent page's scopes). The link is
+// left to lapse (30 days): nobody opens it.
+func (r *run) authorization(ctx context.Context) {
+	if r.cfg.AuthScopes == nil {
+		r.skip("consent: e签宝 authorization link", esign.EpOrgAuthURL, "no scopes configured")
+		return
+	}
+	res, err := r.c.OrgAuthURL(ctx, &esign.OrgAuthURLRequest{
+		AuthorizeConfig: &esign.AuthorizeConfig{AuthorizedScopes: r.cfg.AuthScopes},
+		RedirectConfig:  &esign.RedirectConfig{RedirectURL: strings.TrimRight(r.cfg.PublicURL, "/") + "/pages/done"},
+	})
+	note := ""
+	if err == nil {
+		note = "authFlowId " + res.AuthFlowID + ", scopes " + strings.Join(r.cfg.AuthScopes, ",")
+	}
+	if !r.record("consent: e签宝 authorization link", esign.EpOrgAuthURL, err, note) {
+		r.skip("consent: authorization state", esign.EpAuthFlow, "no authorization link")
+		return
+	}
+	f, err := r.c.AuthFlow(ctx, res.AuthFlowID)
+	if err == nil {
+		note = fmt.Sprintf("authorizedStatus %d (2 授权中 until someone opens the link)", f.AuthorizedStatus)
+	}
+	r.record("consent: authorization state", esign.EpAuthFlow, err, note)
 }
 
 func (r *run) returnTo() esign.IdentityContext {

@@ -17,6 +17,8 @@ type controlRequest struct {
 	OK        bool   `json:"ok"`
 	// Scopes an organization grants (POST /_control/grants/{id}).
 	Scopes []string `json:"scopes"`
+	// OrgName typed on the authorization page (POST /_control/auth-flows/{id}).
+	OrgName string `json:"orgName"`
 	// Fault fields; latency is a Go duration string such as "250ms".
 	PathPrefix string `json:"pathPrefix"`
 	Latency    string `json:"latency"`
@@ -35,6 +37,7 @@ type controlFunc func(r *http.Request, req controlRequest) (any, error)
 //	POST   /_control/approvals/{approvalFlowId}       {status}
 //	POST   /_control/identity/{flowId}                {ok}
 //	POST   /_control/realname/{id}                    {ok}
+//	POST   /_control/auth-flows/{authFlowId}          {ok, orgName, scopes}
 //	POST   /_control/faults, DELETE /_control/faults
 //	GET    /_control/calls, POST /_control/callbacks/wait
 func (s *Server) controlRoutes() {
@@ -101,6 +104,11 @@ func (s *Server) controlRoutes() {
 		}
 		s.mu.Unlock()
 		return nil, s.Grant(id, q.Scopes...)
+	})
+	// The transactor on e签宝's authorization page: {ok, orgName, scopes}
+	// (scopes omitted: every scope asked for).
+	c("POST /_control/auth-flows/{id}", func(r *http.Request, q controlRequest) (any, error) {
+		return nil, s.CompleteAuthFlow(r.PathValue("id"), AuthVisit{Agree: q.OK, OrgName: q.OrgName, Scopes: q.Scopes})
 	})
 	c("POST /_control/faults", func(_ *http.Request, q controlRequest) (any, error) {
 		var lat time.Duration

@@ -63,13 +63,21 @@
 //	                                        v2-identity-auth-web-orgIdentityUrl.md
 //	GET /v2/identity/auth/api/common/{id}/detail  v2-identity-auth-api-common-detail.md
 //	                                        (indivInfo/organInfo once SUCCESS)
+//	POST /v3/org-auth-url                   authflow-docs.md (kcbdu7: orgAuthConfig required →
+//	                                        1450001; scopes enum, clientType → 1450002; v1 id →
+//	                                        1450004; real-name mode on a verified org → 1450006)
+//	GET /v3/auth-flow/{authFlowId}          authflow-docs.md (hlrs7s; 1450007)
+//	AUTHORIZE_FINISH callback               authflow-docs.md (demod3); none on refusal: decision
+//	the authorization page (/auth/h5/index) decision: CompleteAuthFlow plays the transactor;
+//	                                        an org named only by name is matched to a verified
+//	                                        org of that name or created v3-only: decision
 //	v1 callbacks, retries, signature        callbacks-v1-sign.md, callback-signature.md
 //	identity callbacks                      callbacks-v2-identity.md
 //	browser pages (/sign/, /identity/, /console/, /s/)  decision (e签宝's pages are not
 //	                                        documented; these stand in for them)
 //
 // Tests drive the signer's side through the control API (Sign, Refuse,
-// MarkRead, Finish, Expire, CompleteIdentity, AddSealApproval, Grant,
+// MarkRead, Finish, Expire, CompleteIdentity, CompleteAuthFlow, AddSealApproval, Grant,
 // ConvertFile, ...), the same actions over HTTP under /_control/ when
 // Config.Control is set, and inject failures with SetFault. A typical test:
 //

@@ -53,6 +53,7 @@ func (s *Server) routes() {
 	s.fileRoutes()
 	s.flowRoutes()
 	s.identityRoutes()
+	s.authFlowRoutes()
 	s.approvalRoutes()
 	s.pageRoutes()
 	s.controlRoutes()

@@ -12,6 +12,7 @@ type state struct {
 	files     map[string]*file
 	flows     map[string]*flow
 	idents    map[string]*identFlow
+	authFlows map[string]*authFlow // authFlowId -> v3 authentication & authorization flow
 	approvals map[string]*approval
 	apprOrder []string
 	short     map[string]string // short code -> long URL
@@ -29,6 +30,7 @@ func newState() state {
 		files:     map[string]*file{},
 		flows:     map[string]*flow{},
 		idents:    map[string]*identFlow{},
+		authFlows: map[string]*authFlow{},
 		approvals: map[string]*approval{},
 		short:     map[string]string{},
 		tokens:    map[string]time.Time{},

@@ -10,11 +10,15 @@ import (
 )
 
 // PlaceOrder stores o and adds its quantity to the corp's quota in one
-// transaction, unless the corp has the order already.
+// transaction, unless the corp has the order already: both or neither.
+// ErrQuotaOverflow when the total would pass MaxQuota.
 func (b *Bolt) PlaceOrder(ctx context.Context, o *Order) (_ *Order, _ bool, err error) {
 	defer b.obs.done(ctx, "PlaceOrder", time.Now(), &err)
 	if o.CorpID == "" || o.OrderID == "" {
 		return nil, false, errors.New("store: order needs corp id and order id")
+	}
+	if o.Quantity < 0 {
+		return nil, false, fmt.Errorf("store: negative order quantity %d", o.Quantity)
 	}
 	stored := *o
 	created := false
@@ -30,9 +34,12 @@ func (b *Bolt) PlaceOrder(ctx context.Context, o *Order) (_ *Order, _ bool, err 
 		if !ok {
 			return errNoChange
 		}
-		created = true
 		return b.changeQuota(tx, o.CorpID, func(q *Quota) error {
+			if o.Quantity > MaxQuota-q.Bought { // q.Bought is in [0, MaxQuota]
+				return ErrQuotaOverflow // rolls the order back with it
+			}
 			q.Bought += o.Quantity
+			created = true
 			return nil
 		})
 	})
@@ -64,7 +71,7 @@ func (b *Bolt) UseQuota(ctx context.Context, corpID string, n int64) (err error)
 	}
 	return b.update(ctx, func(tx *bolt.Tx) error {
 		return b.changeQuota(tx, corpID, func(q *Quota) error {
-			if q.Bought-q.Used < n {
+			if n > q.Bought-q.Used { // 0 <= used <= bought: no overflow
 				return ErrNoQuota
 			}
 			q.Used += n

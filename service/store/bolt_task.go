@@ -220,3 +220,50 @@ func sortTasks(ts []*Task) {
 		return strings.Compare(a.ID, b.ID)
 	})
 }
+
+// BindTask creates t unless a task already has t.FlowID: the check and the
+// create are one transaction, so two binders of one flow (on any number of
+// goroutines) get one task between them. It returns the task that holds
+// the flow and whether it is t.
+func (b *Bolt) BindTask(ctx context.Context, t *Task) (_ *Task, _ bool, err error) {
+	defer b.obs.done(ctx, "BindTask", time.Now(), &err)
+	if t.ID == "" || t.FlowID == "" {
+		return nil, false, errors.New("store: bind needs a task id and a flow id")
+	}
+	if t.CreatedAt == 0 {
+		t.CreatedAt = b.nowMS()
+	}
+	if t.UpdatedAt == 0 {
+		t.UpdatedAt = t.CreatedAt
+	}
+	var held *Task
+	err = b.update(ctx, func(tx *bolt.Tx) error {
+		tasks := bucket(tx, bucketTasks)
+		if id := bucket(tx, bucketFlows).Get([]byte(t.FlowID)); id != nil {
+			old := new(Task)
+			err := getJSON(tasks, string(id), old)
+			if err == nil && old.FlowID == t.FlowID {
+				held = old
+				return errNoChange
+			}
+			if err != nil && !errors.Is(err, ErrNotFound) {
+				return err
+			}
+			// A stale entry: t takes the flow over below.
+		}
+		if tasks.Get([]byte(t.ID)) != nil {
+			return ErrExists
+		}
+		if err := putJSON(tasks, t.ID, t); err != nil {
+			return err
+		}
+		return reindexTask(tx, nil, t)
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	if held != nil {
+		return held, false, nil
+	}
+	return t, true, nil
+}

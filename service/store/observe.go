@@ -46,6 +46,7 @@ func (o Observer) doneUpdate(ctx context.Context, op string, start time.Time, er
 func backendError(err error) error {
 	switch {
 	case err == nil, errors.Is(err, ErrNotFound), errors.Is(err, ErrExists), errors.Is(err, ErrNoQuota),
+		errors.Is(err, ErrQuotaOverflow),
 		errors.Is(err, context.Canceled):
 		return nil
 	}

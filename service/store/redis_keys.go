@@ -75,7 +75,7 @@ func pause(ctx context.Context, d time.Duration) error {
 // EVALSHA and falls back to EVAL when the server does not have it cached
 // (after a restart, or on a new Cluster node).
 type redisScripts struct {
-	delIf, appendLog                   *redis.Script
+	delIf, swapIf, appendLog           *redis.Script
 	placeOrder, useQuota, releaseQuota *redis.Script
 	enqueue, claim, ack, retry         *redis.Script
 	bury, revive, dead                 *redis.Script
@@ -84,6 +84,7 @@ type redisScripts struct {
 func newRedisScripts() redisScripts {
 	return redisScripts{
 		delIf:        redis.NewScript(luaDelIf),
+		swapIf:       redis.NewScript(luaSwapIf),
 		appendLog:    redis.NewScript(luaAppendLog),
 		placeOrder:   redis.NewScript(luaPlaceOrder),
 		useQuota:     redis.NewScript(luaUseQuota),

@@ -11,37 +11,67 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// luaPlaceOrder returns the stored order, or stores ARGV[1] and adds
-// ARGV[2] to the bought quota and returns nil.
+// Lua numbers are doubles, exact only to 2^53: the scripts below leave
+// the arithmetic to HINCRBY (exact int64, and it refuses to overflow) and
+// compare counts as decimal strings.
+
+// luaGreater is a helper: whether non-negative decimal a > b, exactly.
+const luaGreater = `
+local function greater(a, b)
+  if #a ~= #b then return #a > #b end
+  return a > b
+end
+`
+
+// luaPlaceOrder returns the stored order; or credits ARGV[2] to the bought
+// quota and stores the order ARGV[1] and returns nil; or, when the credit
+// would overflow, changes nothing and returns 0. The credit goes first:
+// once it succeeded the SET cannot fail, so the order is recorded if and
+// only if its quota is credited.
 const luaPlaceOrder = `
 local old = redis.call('GET', KEYS[1])
 if old then return old end
+local ok = redis.pcall('HINCRBY', KEYS[2], 'bought', ARGV[2])
+if type(ok) == 'table' and ok.err then
+  if string.find(ok.err, 'overflow') then return 0 end
+  return ok
+end
 redis.call('SET', KEYS[1], ARGV[1])
-redis.call('HINCRBY', KEYS[2], 'bought', ARGV[2])
 return false`
 
-// luaUseQuota takes ARGV[1] if that much is left: 1, else 0.
-const luaUseQuota = `
-local bought = tonumber(redis.call('HGET', KEYS[1], 'bought') or '0')
-local used = tonumber(redis.call('HGET', KEYS[1], 'used') or '0')
-local n = tonumber(ARGV[1])
-if bought - used < n then return 0 end
-redis.call('HINCRBY', KEYS[1], 'used', n)
+// luaUseQuota takes ARGV[1] if that much is left: 1, else 0. A used
+// total that would pass int64 is past any bought total too.
+const luaUseQuota = luaGreater + `
+local ok = redis.pcall('HINCRBY', KEYS[1], 'used', ARGV[1])
+if type(ok) == 'table' and ok.err then
+  if string.find(ok.err, 'overflow') then return 0 end
+  return ok
+end
+local bought = redis.call('HGET', KEYS[1], 'bought') or '0'
+if greater(redis.call('HGET', KEYS[1], 'used'), bought) then
+  redis.call('HINCRBY', KEYS[1], 'used', '-' .. ARGV[1])
+  return 0
+end
 return 1`
 
 // luaReleaseQuota gives back up to ARGV[1], never below zero used.
 const luaReleaseQuota = `
-local used = tonumber(redis.call('HGET', KEYS[1], 'used') or '0')
-local n = math.min(tonumber(ARGV[1]), used)
-if n > 0 then redis.call('HINCRBY', KEYS[1], 'used', -n) end
-return n`
+redis.call('HINCRBY', KEYS[1], 'used', '-' .. ARGV[1])
+if string.sub(redis.call('HGET', KEYS[1], 'used'), 1, 1) == '-' then
+  redis.call('HSET', KEYS[1], 'used', '0')
+end
+return 1`
 
 // PlaceOrder stores o and adds its quantity to the corp's quota in one
-// script, unless the corp has the order already.
+// script, unless the corp has the order already: both or neither.
+// ErrQuotaOverflow when the total would pass MaxQuota.
 func (r *Redis) PlaceOrder(ctx context.Context, o *Order) (_ *Order, _ bool, err error) {
 	defer r.obs.done(ctx, "PlaceOrder", time.Now(), &err)
 	if o.CorpID == "" || o.OrderID == "" {
 		return nil, false, errors.New("store: order needs corp id and order id")
+	}
+	if o.Quantity < 0 {
+		return nil, false, fmt.Errorf("store: negative order quantity %d", o.Quantity)
 	}
 	stored := *o
 	if stored.CreatedAt == 0 {
@@ -52,12 +82,16 @@ func (r *Redis) PlaceOrder(ctx context.Context, o *Order) (_ *Order, _ bool, err
 		return nil, false, err
 	}
 	keys := []string{r.kOrder(o.CorpID, o.OrderID), r.kQuota(o.CorpID)}
-	old, err := r.lua.placeOrder.Run(ctx, r.c, keys, data, o.Quantity).Text()
+	res, err := r.lua.placeOrder.Run(ctx, r.c, keys, data, o.Quantity).Result()
 	if errors.Is(err, redis.Nil) {
 		return &stored, true, nil
 	}
 	if err != nil {
 		return nil, false, r.fail("place order", err)
+	}
+	old, ok := res.(string)
+	if !ok {
+		return nil, false, ErrQuotaOverflow
 	}
 	var existing Order
 	if err := json.Unmarshal([]byte(old), &existing); err != nil {

@@ -245,3 +245,88 @@ func (r *Redis) Logs(ctx context.Context, taskID string) (_ []LogEntry, err erro
 	}
 	return out, nil
 }
+
+// luaSwapIf sets KEYS[1] to ARGV[2] only while it holds ARGV[1] (or is
+// missing when ARGV[1] is ""): 1 if it did.
+const luaSwapIf = `
+local cur = redis.call('GET', KEYS[1])
+if (cur or '') ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2])
+return 1`
+
+// BindTask creates t unless a task already has t.FlowID, atomically across
+// replicas: the flow index is claimed with a compare-and-set (SETNX, or a
+// swap of a stale entry), so of any number of binders of one flow exactly
+// one wins and the others get its task. The task and its instance entry
+// are written before the claim (a reader that finds the index always
+// finds the task) and deleted by a loser; a crash between leaves at most
+// a task no index leads to and whose id no caller was given.
+func (r *Redis) BindTask(ctx context.Context, t *Task) (_ *Task, _ bool, err error) {
+	defer r.obs.done(ctx, "BindTask", time.Now(), &err)
+	if t.ID == "" || t.FlowID == "" {
+		return nil, false, errors.New("store: bind needs a task id and a flow id")
+	}
+	if t.CreatedAt == 0 {
+		t.CreatedAt = time.Now().UnixMilli()
+	}
+	if t.UpdatedAt == 0 {
+		t.UpdatedAt = t.CreatedAt
+	}
+	data, err := json.Marshal(t)
+	if err != nil {
+		return nil, false, err
+	}
+	key, flow := r.kTask(t.ID), r.kFlow(t.FlowID)
+	if t.InstanceID != "" {
+		if err := r.c.SAdd(ctx, r.kInstance(t.CorpID, t.InstanceID), t.ID).Err(); err != nil {
+			return nil, false, r.fail("bind task", err)
+		}
+	}
+	ok, err := r.c.SetNX(ctx, key, data, 0).Result()
+	if err != nil {
+		return nil, false, r.fail("bind task", err)
+	}
+	if !ok {
+		return nil, false, ErrExists
+	}
+	for attempt := 1; ; attempt++ {
+		held, err := r.c.Get(ctx, flow).Result()
+		if err != nil && !errors.Is(err, redis.Nil) {
+			return nil, false, r.fail("bind task", err)
+		}
+		if held != "" {
+			old, err := r.Task(ctx, held)
+			if err != nil && !errors.Is(err, ErrNotFound) {
+				return nil, false, err
+			}
+			if err == nil && old.FlowID == t.FlowID {
+				return old, false, r.dropBind(ctx, t)
+			}
+			// A stale entry (its task gone or moved to another flow): take it over.
+		}
+		won, err := r.lua.swapIf.Run(ctx, r.c, []string{flow}, held, t.ID).Int()
+		if err != nil {
+			return nil, false, r.fail("bind task", err)
+		}
+		if won == 1 {
+			r.incr(ctx, "tasks")
+			return t, true, nil
+		}
+		if attempt == maxTxAttempts {
+			return nil, false, errors.Join(r.dropBind(ctx, t), r.fail("bind task", redis.TxFailedErr))
+		}
+	}
+}
+
+// dropBind removes what a losing BindTask wrote.
+func (r *Redis) dropBind(ctx context.Context, t *Task) error {
+	ctx = context.WithoutCancel(ctx)
+	_, err := r.c.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.Del(ctx, r.kTask(t.ID))
+		if t.InstanceID != "" {
+			p.SRem(ctx, r.kInstance(t.CorpID, t.InstanceID), t.ID)
+		}
+		return nil
+	})
+	return r.fail("bind task", err)
+}

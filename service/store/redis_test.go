@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"sync/atomic"
 	"testing"
@@ -184,4 +185,26 @@ func (d *dialCounter) ProcessHook(next redis.ProcessHook) redis.ProcessHook { re
 
 func (d *dialCounter) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
 	return next
+}
+
+// TestRedisBindTwoReplicas binds one flow from two stores on one Redis (two
+// gateway replicas) at once: one task, whichever replica asked.
+func TestRedisBindTwoReplicas(t *testing.T) {
+	addr := redistest.Start(t).Addr()
+	open := func() *Redis {
+		r, err := OpenRedis(RedisConfig{Addrs: []string{addr}, Prefix: "gw:", DialTimeout: time.Second,
+			ReadTimeout: time.Second, WriteTimeout: time.Second, PoolTimeout: time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { r.Close() })
+		return r
+	}
+	a, b := open(), open()
+	for i := range 20 {
+		bindRace(t, fmt.Sprintf("flow%d", i), a, b)
+		for j := range 16 { // fresh task ids for the next round
+			a.c.Del(context.Background(), a.kTask(fmt.Sprintf("b%d", j)))
+		}
+	}
 }

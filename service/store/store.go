@@ -11,6 +11,7 @@ package store
 
 import (
 	"errors"
+	"math"
 )
 
 // Sentinel errors. Any other error from a store means the backend failed
@@ -19,6 +20,9 @@ var (
 	ErrNotFound = errors.New("store: not found")
 	ErrExists   = errors.New("store: already exists")
 	ErrNoQuota  = errors.New("store: no quota left")
+	// ErrQuotaOverflow refuses an order whose quantity would take the
+	// corp's bought total past MaxQuota; nothing is recorded.
+	ErrQuotaOverflow = errors.New("store: quota total would overflow")
 )
 
 // Corp is a DingTalk corp (organisation) that uses the gateway.
@@ -68,7 +72,9 @@ const (
 
 // Participant is a signer or cc of a sign flow.
 type Participant struct {
-	UserID    string `json:"userId,omitempty"`
+	UserID string `json:"userId,omitempty"` // a DingTalk user
+	// Account is an outside person's mobile or e-mail, as given (UserID empty).
+	Account   string `json:"account,omitempty"`
 	AccountID string `json:"accountId,omitempty"`
 	Name      string `json:"name,omitempty"`
 	OrgName   string `json:"orgName,omitempty"`
@@ -104,6 +110,10 @@ type Task struct {
 	Files              []TaskFile    `json:"files,omitempty"`
 	CreatedAt          int64         `json:"createdAt"` // ms
 	UpdatedAt          int64         `json:"updatedAt"` // ms
+
+	// Epoch is the corp's revocation epoch when a page link (consent,
+	// start) was made: CancelCorpAuth moves the corp on and kills the link.
+	Epoch int64 `json:"epoch,omitempty"`
 }
 
 // LogEntry is one event in a task's history.
@@ -135,6 +145,10 @@ type Order struct {
 	Quantity     int64  `json:"quantity"`
 	CreatedAt    int64  `json:"createdAt"` // ms
 }
+
+// MaxQuota is the most a corp's bought total (and so its margin) can be:
+// the ledger counts in int64 on both stores (Redis HINCRBY included).
+const MaxQuota = math.MaxInt64
 
 // Quota is a corp's contract allowance.
 type Quota struct {

@@ -3,9 +3,10 @@ package store
 import (
 	"context"
 	"errors"
-	"esign-gateway/service/store/redistest"
 	"sync/atomic"
 	"testing"
+
+	"esign-gateway/service/store/redistest"
 )
 
 func testOrders(t *testing.T, s fixture) {
@@ -68,6 +69,59 @@ func testQuota(t *testing.T, s fixture) {
 		t.Fatal(err)
 	}
 	wantQuota(t, s, "c1", Quota{Bought: 30})
+}
+
+// testLedgerOverflow: totals near MaxQuota. An order that would overflow
+// is refused and not recorded (a retry is refused again, never answered
+// as placed), the ledger stays exact at the top of int64 (beyond a
+// double's 2^53), and an order that fits to the last unit is taken.
+func testLedgerOverflow(t *testing.T, s fixture) {
+	ctx := context.Background()
+	const big = MaxQuota - 2 // not a double: 2^63-3
+	if _, created, err := s.PlaceOrder(ctx, &Order{CorpID: "c1", OrderID: "o1", Quantity: big}); err != nil || !created {
+		t.Fatalf("PlaceOrder(2^63-3) = %v, %v", created, err)
+	}
+	for range 2 { // the retry of the refused order is refused too
+		if _, _, err := s.PlaceOrder(ctx, &Order{CorpID: "c1", OrderID: "o2", Quantity: MaxQuota}); !errors.Is(err, ErrQuotaOverflow) {
+			t.Errorf("PlaceOrder(MaxQuota on top) err = %v, want ErrQuotaOverflow", err)
+		}
+		if _, _, err := s.PlaceOrder(ctx, &Order{CorpID: "c1", OrderID: "o2", Quantity: 3}); !errors.Is(err, ErrQuotaOverflow) {
+			t.Errorf("PlaceOrder(3 past the top) err = %v, want ErrQuotaOverflow", err)
+		}
+	}
+	wantQuota(t, s, "c1", Quota{Bought: big})
+	if err := s.UseQuota(ctx, "c1", 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, created, err := s.PlaceOrder(ctx, &Order{CorpID: "c1", OrderID: "o2", Quantity: 2}); err != nil || !created {
+		t.Fatalf("PlaceOrder(2, to the top) = %v, %v", created, err)
+	}
+	wantQuota(t, s, "c1", Quota{Bought: MaxQuota, Used: 1})
+	if o, created, err := s.PlaceOrder(ctx, &Order{CorpID: "c1", OrderID: "o2", Quantity: 2}); err != nil || created || o.Quantity != 2 {
+		t.Errorf("PlaceOrder(retry at the top) = %+v, %v, %v; want the stored order", o, created, err)
+	}
+	// Used near the top: exact, where doubles would round MaxQuota-1 and MaxQuota together.
+	if err := s.UseQuota(ctx, "c1", MaxQuota-2); err != nil {
+		t.Fatalf("UseQuota(all but one): %v", err)
+	}
+	wantQuota(t, s, "c1", Quota{Bought: MaxQuota, Used: MaxQuota - 1})
+	if err := s.UseQuota(ctx, "c1", 2); !errors.Is(err, ErrNoQuota) {
+		t.Errorf("UseQuota(2 of 1 left) err = %v, want ErrNoQuota", err)
+	}
+	if err := s.UseQuota(ctx, "c1", 1); err != nil {
+		t.Errorf("UseQuota(last one): %v", err)
+	}
+	if err := s.UseQuota(ctx, "c1", 1); !errors.Is(err, ErrNoQuota) {
+		t.Errorf("UseQuota(none left) err = %v, want ErrNoQuota", err)
+	}
+	wantQuota(t, s, "c1", Quota{Bought: MaxQuota, Used: MaxQuota})
+	if err := s.ReleaseQuota(ctx, "c1", 1); err != nil {
+		t.Fatal(err)
+	}
+	wantQuota(t, s, "c1", Quota{Bought: MaxQuota, Used: MaxQuota - 1})
+	if _, _, err := s.PlaceOrder(ctx, &Order{CorpID: "c1", OrderID: "o3", Quantity: -1}); err == nil {
+		t.Error("PlaceOrder(negative) was taken")
+	}
 }
 
 func wantQuota(t *testing.T, s backend, corpID string, want Quota) {

@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
+	"sync/atomic"
 	"testing"
 )
 
@@ -179,4 +181,76 @@ func testTaskWithLogs(t *testing.T, st fixture) {
 	if err != nil || task.FlowID != "f1" || len(logs) != 2 || logs[0].Key != "a" || logs[1].Key != "b" {
 		t.Errorf("got %+v %v %v, want task f1 with entries a, b", task, logs, err)
 	}
+}
+
+// testBindTask: many binders of one flow, for different corps, at once:
+// exactly one task is created and every binder gets that one.
+func testBindTask(t *testing.T, s fixture) {
+	bindRace(t, "f1", s, s)
+	ctx := context.Background()
+	// A stale index entry (its task moved to another flow) is taken over.
+	if err := s.CreateTask(ctx, &Task{ID: "old", CorpID: "c1", FlowID: "f2"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UpdateTask(ctx, "old", func(t *Task) error { t.FlowID = "f3"; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	got, created, err := s.BindTask(ctx, &Task{ID: "new", CorpID: "c2", FlowID: "f2", InstanceID: "i1"})
+	if err != nil || !created || got.ID != "new" {
+		t.Fatalf("BindTask(free flow) = %+v, %v, %v; want created", got, created, err)
+	}
+	wantFlow(t, s, "f2", "new")
+	got, created, err = s.BindTask(ctx, &Task{ID: "new2", CorpID: "c2", FlowID: "f3"})
+	if err != nil || created || got.ID != "old" {
+		t.Errorf("BindTask(flow of a created task) = %+v, %v, %v; want task old", got, created, err)
+	}
+	if ts, err := s.TasksByInstance(ctx, "c2", "i1"); err != nil || len(ts) != 1 || ts[0].ID != "new" {
+		t.Errorf("TasksByInstance = %v, %v; want [new]", ts, err)
+	}
+}
+
+// bindRace binds flowID from 16 goroutines, alternating between stores a
+// and b (two replicas on one backend, or one store twice), each for its
+// own corp.
+func bindRace(t *testing.T, flowID string, a, b backend) {
+	t.Helper()
+	ctx := context.Background()
+	const n = 16
+	got := make([]*Task, n)
+	var created atomic.Int64
+	parallel(n, func(i int) {
+		s := a
+		if i%2 == 1 {
+			s = b
+		}
+		task := &Task{ID: fmt.Sprintf("b%d", i), CorpID: fmt.Sprintf("c%d", i), Kind: KindSignFlow, FlowID: flowID, InstanceID: "inst"}
+		held, ok, err := s.BindTask(ctx, task)
+		if err != nil {
+			t.Errorf("BindTask %d: %v", i, err)
+			return
+		}
+		if ok {
+			created.Add(1)
+		}
+		got[i] = held
+	})
+	if created.Load() != 1 {
+		t.Fatalf("%d binders created a task for one flow, want 1", created.Load())
+	}
+	winner := got[0].ID
+	for i, h := range got {
+		if h == nil || h.ID != winner || h.FlowID != flowID {
+			t.Errorf("binder %d got %+v, want task %s", i, h, winner)
+		}
+		if id := fmt.Sprintf("b%d", i); id != winner {
+			if _, err := a.Task(ctx, id); !errors.Is(err, ErrNotFound) {
+				t.Errorf("loser's task %s: err = %v, want ErrNotFound", id, err)
+			}
+			if ts, _ := a.TasksByInstance(ctx, fmt.Sprintf("c%d", i), "inst"); len(ts) != 0 {
+				t.Errorf("loser's instance index kept %v", ts)
+			}
+		}
+	}
+	wantFlow(t, a, flowID, winner)
+	wantFlow(t, b, flowID, winner)
 }

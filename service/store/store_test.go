@@ -27,6 +27,7 @@ type backend interface {
 	Task(ctx context.Context, id string) (*Task, error)
 	UpdateTask(ctx context.Context, id string, fn func(t *Task) error) (*Task, error)
 	TaskByFlow(ctx context.Context, flowID string) (*Task, error)
+	BindTask(ctx context.Context, t *Task) (*Task, bool, error)
 	TasksByInstance(ctx context.Context, corpID, instanceID string) ([]*Task, error)
 	AppendLog(ctx context.Context, taskID string, e LogEntry) (bool, error)
 	Logs(ctx context.Context, taskID string) ([]LogEntry, error)
@@ -92,11 +93,13 @@ func testStore(t *testing.T, open opener) {
 		{"User", testUser},
 		{"Task", testTask},
 		{"TasksByInstance", testTasksByInstance},
+		{"BindTask", testBindTask},
 		{"Logs", testLogs},
 		{"TaskWithLogs", testTaskWithLogs},
 		{"Files", testFiles},
 		{"Orders", testOrders},
 		{"Quota", testQuota},
+		{"LedgerOverflow", testLedgerOverflow},
 		{"OutboxOrder", testOutboxOrder},
 		{"OutboxConcurrentClaim", testOutboxConcurrentClaim},
 		{"OutboxLease", testOutboxLease},

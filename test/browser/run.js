@@ -14,6 +14,7 @@ const { chromium } = require('playwright-core');
 
 const base = process.env.GATEWAY_URL;
 const taskId = process.env.TASK_ID;
+const startUrl = process.env.START_URL;
 const wantFlowStatus = Number(process.env.WANT_FLOW_STATUS || '2');
 const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 const artifacts = path.join(__dirname, 'artifacts');
@@ -89,6 +90,16 @@ async function main() {
 
     await page.screenshot({ path: path.join(artifacts, 'explorer.png'), fullPage: true });
     console.log('screenshot: ' + path.join(artifacts, 'explorer.png'));
+
+    // The start page's button: a real browser's form POST carries the
+    // page's Origin (Referrer-Policy same-origin), which the gateway requires.
+    if (startUrl) {
+      await page.goto(startUrl);
+      check((await page.textContent('h1')).includes('浏览器发起页'), 'the start page shows the task');
+      await Promise.all([page.waitForLoadState('load'), page.click('button[type="submit"]')]);
+      const text = await page.textContent('body');
+      check(text.includes('签署流程已发起'), 'pressing the start button starts the flow (got: ' + text.trim().slice(0, 120) + ')');
+    }
   } catch (e) {
     await page.screenshot({ path: path.join(artifacts, 'failure.png'), fullPage: true }).catch(() => {});
     if (problems.length) console.error(problems.join('\n'));

@@ -74,13 +74,21 @@ flowId="$(curl -sf "$gw/v2.0/esign/dingInstances/$inst/attachments" "${auth[@]}"
 curl -sf -X POST "$emu/_control/flows/$flowId/finish" >/dev/null || fail "emulator finish failed"
 echo "browser: task $taskId (e签宝 flow $flowId) is complete"
 
+# A start page (ProcessStart without autoStart): run.js presses its button
+# in Chromium, which must send the page's Origin for the gateway to start it.
+startUrl="$(curl -sf -X POST "$gw/v2.0/esign/processes/startUrls" "${auth[@]}" -d "{
+	\"taskName\":\"浏览器发起页\",\"initiatorUserId\":\"u1\",
+	\"files\":[{\"fileId\":\"$fileId\",\"fileName\":\"browser.pdf\"}],
+	\"participants\":[{\"accountType\":\"DING_USER\",\"userId\":\"u2\",\"accountName\":\"李四\",\"signRequirements\":\"2\"}]}" | json pcUrl)" ||
+	fail "ProcessStart failed"
+
 if [ ! -d "$here/node_modules" ]; then
 	echo "browser: installing node modules (npm ci)"
 	(cd "$here" && npm ci --no-audit --no-fund)
 fi
 
 status=0
-(cd "$here" && GATEWAY_URL="$gw" TASK_ID="$taskId" WANT_FLOW_STATUS=2 CHROMIUM="$CHROMIUM" node run.js) || status=$?
+(cd "$here" && GATEWAY_URL="$gw" TASK_ID="$taskId" START_URL="$startUrl" WANT_FLOW_STATUS=2 CHROMIUM="$CHROMIUM" node run.js) || status=$?
 [ "$status" -eq 0 ] || fail "run.js failed (exit $status)"
 
 (cd "$here" && GATEWAY_URL="$gw" TASK_ID="$taskId" ADMIN_TOKEN=demo-admin-token CHROMIUM="$CHROMIUM" node console.js) || status=$?

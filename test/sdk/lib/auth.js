@@ -57,14 +57,23 @@ async function developers(ctx) {
 }
 
 // authorizeCorp2 opens corp 2's consent page and agrees, if it is not
-// authorized (after a cancel, or a previous run against the same demo).
+// authorized (after a cancel, or a previous run against the same demo):
+// the page's POST (from the page's own origin) leads to e签宝's
+// authorization page, where the admin agrees; e签宝's AUTHORIZE_FINISH
+// callback authorizes the corp, and the admin returns to the page.
 async function authorizeCorp2(ctx, tok) {
-  const { e2 } = ctx;
+  const { e2, control } = ctx;
   const st = expectOK(e2, 'GetIsvStatus', await e2.call('GetIsvStatus', tok));
   if (st.authStatus === 'AUTH') return;
   const b = expectOK(e2, 'GetAuthUrl', await e2.call('GetAuthUrl', tok, e2.request('GetAuthUrl', {})));
-  const r = await fetch(b.pcUrl, { method: 'POST', redirect: 'manual' });
-  if (r.status !== 200 && r.status !== 303) throw new Error(`consent POST: HTTP ${r.status}`);
+  const r = await fetch(b.pcUrl, { method: 'POST', redirect: 'manual', headers: { origin: new URL(b.pcUrl).origin } });
+  const next = r.headers.get('location') || '';
+  const flow = next ? new URL(next).searchParams.get('authFlowId') : null;
+  if (r.status !== 303 || !flow) throw new Error(`consent POST: HTTP ${r.status} to ${next}, want 303 to e签宝's authorization page`);
+  await control.completeAuthFlow(flow, true, '钉钉演示企业二');
+  await control.callbacksDone();
+  const back = await fetch(b.pcUrl);
+  if (back.status !== 200) throw new Error(`consent page after e签宝: HTTP ${back.status}`);
   const after = expectOK(e2, 'GetIsvStatus', await e2.call('GetIsvStatus', tok));
   eq(after.authStatus, 'AUTH', 'corp 2 authStatus after consent');
 }

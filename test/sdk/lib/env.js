@@ -63,6 +63,12 @@ class Control {
     return this.req('POST', `/_control/approvals/${approvalFlowId}`, { status });
   }
 
+  // The corp's admin on e签宝's authorization page (POST /v3/org-auth-url's
+  // authUrl): agrees (ok) for the organization orgName.
+  completeAuthFlow(authFlowId, ok, orgName) {
+    return this.req('POST', `/_control/auth-flows/${encodeURIComponent(authFlowId)}`, { ok, orgName });
+  }
+
   // The organization (v1/v3 id or thirdPartyUserId) grants the app scopes.
   grant(orgId, scopes) {
     return this.req('POST', `/_control/grants/${encodeURIComponent(orgId)}`, { scopes });

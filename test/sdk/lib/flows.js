@@ -222,10 +222,11 @@ async function startAction(ctx, api, action, required) {
     d = await start({ ...body(fileId), redirectUrl: undefined }).catch((e) => R.setup(`${action} without redirectUrl: ${e.message}`));
   }
   await a.step('startpage', async () => {
-    // One click on the start page starts the prepared flow (status 0 -> 1).
+    // One click on the start page starts the prepared flow (status 0 -> 1);
+    // a browser on the page sends the page's own Origin, which the gateway requires.
     const before = expectOK(ctx.e2, 'GetFlowDetail', await ctx.e2.call('GetFlowDetail', S.T1, need(d, 'start page').taskId));
     eq(before.flowStatus, 0, 'flowStatus before the start page');
-    const r = await fetch(d.pcUrl, { method: 'POST', redirect: 'manual' });
+    const r = await fetch(d.pcUrl, { method: 'POST', redirect: 'manual', headers: { origin: new URL(d.pcUrl).origin } });
     if (r.status !== 200 && r.status !== 303) throw new Error(`POST start page: HTTP ${r.status}`);
     const after = expectOK(ctx.e2, 'GetFlowDetail', await ctx.e2.call('GetFlowDetail', S.T1, d.taskId));
     eq(after.flowStatus, 1, 'flowStatus after the start page');
