@@ -40,11 +40,11 @@ func op[Req, Res any](fn func(context.Context, *Req) (Res, error)) endpoint {
 			if err := bind(c, req); err != nil {
 				return nil, err
 			}
-			if field := dingtalk.BadField(req, rt.Version); field != "" {
+			if field, why := dingtalk.Fault(req, rt.Version); field != "" {
 				if e, ok := rt.FieldErrors[field]; ok {
 					return nil, e
 				}
-				return nil, dingtalk.Field(field)
+				return nil, dingtalk.FieldWhy(field, why)
 			}
 			return fn(c.Request.Context(), req)
 		}}
