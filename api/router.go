@@ -17,6 +17,20 @@ import (
 // otherwise.
 const DefaultBodyLimit = 1 << 20
 
+// The bodies of the routes anyone may call (no token) are small JSON; a
+// larger declared Content-Length, or none, is refused before reading
+// (middleware.DeclaredBody). An e签宝 callback is about 1 KiB, a token
+// request a few hundred bytes.
+const (
+	CallbackBodyLimit = 64 << 10
+	TokenBodyLimit    = 4 << 10
+)
+
+// DefaultMaxInFlight caps the requests handled at once unless
+// Config.MaxInFlight says otherwise: at the measured budget per request
+// (README, reliability) it keeps a gateway far below its pod's memory.
+const DefaultMaxInFlight = 256
+
 // Config is what the router needs. Zero values mean the defaults in the
 // comments.
 type Config struct {
@@ -27,6 +41,10 @@ type Config struct {
 	AdminToken string
 	// BodyLimit caps request bodies in bytes; 0 means DefaultBodyLimit.
 	BodyLimit int64
+	// MaxInFlight caps the requests handled at once; more get 503
+	// serviceBusy at once. 0 means DefaultMaxInFlight, negative no cap.
+	// The probes and /metrics are not counted.
+	MaxInFlight int
 	// Ready reports an error while the process is starting or shutting
 	// down; /readyz then answers 503 with checks.shutdown true. nil means
 	// always up. The store and the e签宝 breaker are checked by /readyz itself.
@@ -51,6 +69,9 @@ func NewRouter(cfg Config) *gin.Engine {
 	if cfg.BodyLimit <= 0 {
 		cfg.BodyLimit = DefaultBodyLimit
 	}
+	if cfg.MaxInFlight == 0 {
+		cfg.MaxInFlight = DefaultMaxInFlight
+	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
@@ -68,6 +89,7 @@ func NewRouter(cfg Config) *gin.Engine {
 		cfg.Metrics.requestMetrics(),
 		renderErrors(), // outside Recovery, inside Logger: the log sees the final status
 		middleware.Recovery(),
+		middleware.InFlight(cfg.MaxInFlight, uncounted, dingtalk.PlatformBusy),
 		middleware.BodyLimit(cfg.BodyLimit, dingtalk.ErrBodyTooLarge),
 	)
 	r.NoRoute(notFound)
@@ -92,6 +114,16 @@ func NewRouter(cfg Config) *gin.Engine {
 	}
 	h.doc = doc
 	return r
+}
+
+// uncounted are the paths the in-flight cap leaves alone: an overloaded
+// gateway must still answer its probes and show its metrics.
+func uncounted(path string) bool {
+	switch path {
+	case "/livez", "/readyz", "/healthz", "/metrics":
+		return true
+	}
+	return false
 }
 
 // identity names the caller for the access log.

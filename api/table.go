@@ -1,12 +1,14 @@
 package api
 
 import (
+	"net/http"
 	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"esign-gateway/dingtalk"
+	"esign-gateway/middleware"
 )
 
 // DingTalk versions of the routes.
@@ -147,8 +149,14 @@ func register(r *gin.Engine, rows []route, auth, limit, adminAuth gin.HandlerFun
 		if rt.Version != "" {
 			chain = append(chain, documentErrors(rt))
 		}
-		if rt.Version == oauth2 {
+		// The routes without a token refuse a body by its declared size,
+		// before reading it (and before the token limit reads it).
+		switch {
+		case rt.Version == oauth2:
+			chain = append(chain, middleware.DeclaredBody(TokenBodyLimit, dingtalk.ErrBodyTooLarge, dingtalk.ErrLengthRequired))
 			chain = append(chain, tokenLimit...)
+		case rt.Access == callback && rt.Method == http.MethodPost:
+			chain = append(chain, middleware.DeclaredBody(CallbackBodyLimit, dingtalk.ErrBodyTooLarge, dingtalk.ErrLengthRequired))
 		}
 		switch rt.Access {
 		case token:

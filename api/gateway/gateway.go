@@ -39,6 +39,14 @@ const (
 	// DefaultShutdownTimeout is how long in-flight requests get after
 	// SIGTERM.
 	DefaultShutdownTimeout = 15 * time.Second
+	// DefaultReadTimeout is the deadline of reading a whole request: a
+	// 1 MiB body needs 30 s only below 35 KB/s, and a client that dribbles
+	// a body holds its connection this long at most.
+	DefaultReadTimeout = 30 * time.Second
+	// DefaultWriteTimeout bounds handling a request and writing its answer:
+	// above the e签宝 call timeout (15s) times the sequential calls of
+	// an ordinary request, so only a stuck one is cut off.
+	DefaultWriteTimeout = 2 * time.Minute
 )
 
 // Config is the whole configuration, as config.yaml and the ESIGNGW_*
@@ -65,6 +73,11 @@ type ServerConfig struct {
 	ShutdownTimeout time.Duration `mapstructure:"shutdown_timeout"`
 	ShutdownDelay   time.Duration `mapstructure:"shutdown_delay"`
 	BodyLimit       int64         `mapstructure:"body_limit"` // api.DefaultBodyLimit
+	// ReadTimeout bounds reading one whole request, headers and body;
+	// WriteTimeout bounds handling it and writing the answer.
+	ReadTimeout  time.Duration `mapstructure:"read_timeout"`  // DefaultReadTimeout
+	WriteTimeout time.Duration `mapstructure:"write_timeout"` // DefaultWriteTimeout
+	MaxInFlight  int           `mapstructure:"max_in_flight"` // api.DefaultMaxInFlight; negative: no cap
 }
 
 // StoreConfig selects the store.
@@ -210,7 +223,7 @@ func New(ctx context.Context, cfg Config) (*Gateway, error) {
 	if r, isRedis := st.(*store.Redis); isRedis {
 		limiter = r // one limit for every replica
 	}
-	acfg := api.Config{Services: services, Log: log, AdminToken: cfg.Admin.Token, BodyLimit: cfg.Server.BodyLimit,
+	acfg := api.Config{Services: services, Log: log, AdminToken: cfg.Admin.Token, BodyLimit: cfg.Server.BodyLimit, MaxInFlight: cfg.Server.MaxInFlight,
 		Ready: g.readyCheck, Metrics: metrics, Version: Version(), Demo: cfg.Hooks.Demo,
 		RateLimit: api.RateLimit{Default: cfg.RateLimit.Default, PerAPI: cfg.RateLimit.PerAPI, Token: cfg.RateLimit.Token, Limiter: limiter}}
 	if cfg.Hooks.Router != nil {
