@@ -112,7 +112,16 @@ func TestInFlightCapSheds(t *testing.T) {
 		go func() { done <- g.Do("GET", path, tok, nil).Status }()
 		<-park.entered // the call holds a slot, inside e签宝
 	}
-	res := g.Do("GET", path, tok, nil)
+	// The third call must be answered without reaching e签宝: if it
+	// parks there too, the cap did not hold.
+	third := make(chan *apitest.Response, 1)
+	go func() { third <- g.Do("GET", path, tok, nil) }()
+	var res *apitest.Response
+	select {
+	case res = <-third:
+	case <-park.entered:
+		t.Fatal("a third call reached e签宝 past max_in_flight 2")
+	}
 	if res.Status != 503 || res.JSON["code"] != "serviceBusy" || res.JSON["requestid"] == nil {
 		t.Errorf("third call: got %d %s, want 503 serviceBusy JSON", res.Status, res.Raw)
 	}
