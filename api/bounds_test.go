@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"esign-gateway/api/apitest"
+	"esign-gateway/api/gateway"
 )
 
 // TestListBounds: a list over its maxItems, or a request whose sign
@@ -92,5 +93,34 @@ func TestListBounds(t *testing.T) {
 		if !strings.Contains(string(doc.Raw), want) {
 			t.Errorf("openapi.json has no %s", want)
 		}
+	}
+}
+
+// TestUpstreamCallsCounted: with ratelimit.upstream 10, a CreateProcess
+// whose 12 new participants need more than 10 e签宝 calls is refused with
+// the documented QPS-limit code once the 11th call is asked for, and e签宝
+// sees no more than 10 of them; another corp's calls are counted apart
+// and go through.
+func TestUpstreamCallsCounted(t *testing.T) {
+	g := apitest.New(t, apitest.Options{Config: func(c *gateway.Config) { c.RateLimit.Upstream = 10 }})
+	tokA, tokB := g.Token(apitest.CorpA), g.Token(apitest.CorpB)
+	// The upload spent part of corp A's 10 already; the count goes on.
+	fileA := g.Upload(tokA, "a.pdf", apitest.PDF)
+	parts := make([]map[string]any, 12)
+	for i := range parts {
+		parts[i] = map[string]any{"accountType": "DING_USER", "userId": fmt.Sprintf("up-u%d", i), "signRequirements": "2"}
+	}
+	before := g.Emulator.CallCount("")
+	res := g.Call("CreateProcess", "esign_2.0", tokA, map[string]any{"taskName": "t", "initiatorUserId": "up-u0",
+		"files": []map[string]any{{"fileId": fileA, "fileName": "a.pdf", "fileType": 1}}, "participants": parts})
+	if res.Status != 403 || !strings.Contains(fmt.Sprint(res.JSON["code"]), "QpsLimit") {
+		t.Errorf("CreateProcess over the upstream budget: got %d %s, want 403 QpsLimit", res.Status, res.Raw)
+	}
+	if n := g.Emulator.CallCount("") - before; n > 10 {
+		t.Errorf("e签宝 saw %d calls, want at most 10", n)
+	}
+	if res := g.Do("POST", apitest.Path("GetFileUploadUrl", "esign_2.0"), tokB, map[string]any{"contentMd5": "1B2M2Y8AsgTpgAmY7PhCfg==",
+		"contentType": "application/pdf", "fileName": "b.pdf", "fileSize": 10}); res.Status != 200 {
+		t.Errorf("corp B meanwhile: got %d %s, want 200", res.Status, res.Raw)
 	}
 }

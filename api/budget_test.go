@@ -58,14 +58,16 @@ func TestLargestRequestMemory(t *testing.T) {
 		var before, after runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&before)
+		calls := g.Emulator.CallCount("")
 		res := g.Call("CreateProcess", "esign_2.0", tok, json.RawMessage(body))
 		runtime.ReadMemStats(&after)
+		calls = g.Emulator.CallCount("") - calls
 		if res.Status != 200 {
 			t.Fatalf("%s: got %d %.300s", round, res.Status, res.Raw)
 		}
 		alloc := after.TotalAlloc - before.TotalAlloc
-		t.Logf("largest CreateProcess (%d bytes, %s): %.1f MiB allocated, %d objects", len(body), round,
-			float64(alloc)/(1<<20), after.Mallocs-before.Mallocs)
+		t.Logf("largest CreateProcess (%d bytes, %s): %.1f MiB allocated, %d objects, %d e签宝 calls", len(body), round,
+			float64(alloc)/(1<<20), after.Mallocs-before.Mallocs, calls)
 		if alloc > requestBudget {
 			t.Errorf("%s: %d bytes allocated, budget %d", round, alloc, requestBudget)
 		}

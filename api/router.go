@@ -106,7 +106,9 @@ func NewRouter(cfg Config) *gin.Engine {
 	}
 	rows := append(h.actions(), h.platform()...)
 	auth := middleware.Auth(cfg.Metrics.authenticator(cfg.Services.Tokens))
-	limit := cfg.RateLimit.handler(cfg.Log, cfg.Metrics)
+	requests, meter := cfg.RateLimit.handler(cfg.Log, cfg.Metrics), cfg.RateLimit.upstreamMeter(cfg.Log)
+	// The meter only marks the request's context; the limit runs the rest.
+	limit := func(c *gin.Context) { meter(c); requests(c) }
 	register(r, rows, auth, limit, adminAuth(cfg.AdminToken), cfg.RateLimit.tokenHandlers(cfg.Log, cfg.Metrics), enabled)
 	doc, err := buildOpenAPI(rowsFor(rows, enabled))
 	if err != nil {

@@ -126,6 +126,9 @@ type RateLimitConfig struct {
 	// Token limits the token endpoints per client address and per app key
 	// (calls per second); 0 means api.DefaultTokenRateLimit, negative none.
 	Token int `mapstructure:"token"`
+	// Upstream limits the e签宝 calls one app causes for one corp (calls
+	// per second); 0 means api.DefaultUpstreamRateLimit, negative none.
+	Upstream int `mapstructure:"upstream"`
 }
 
 // LogConfig is the log format and level.
@@ -225,7 +228,7 @@ func New(ctx context.Context, cfg Config) (*Gateway, error) {
 	}
 	acfg := api.Config{Services: services, Log: log, AdminToken: cfg.Admin.Token, BodyLimit: cfg.Server.BodyLimit, MaxInFlight: cfg.Server.MaxInFlight,
 		Ready: g.readyCheck, Metrics: metrics, Version: Version(), Demo: cfg.Hooks.Demo,
-		RateLimit: api.RateLimit{Default: cfg.RateLimit.Default, PerAPI: cfg.RateLimit.PerAPI, Token: cfg.RateLimit.Token, Limiter: limiter}}
+		RateLimit: api.RateLimit{Default: cfg.RateLimit.Default, PerAPI: cfg.RateLimit.PerAPI, Token: cfg.RateLimit.Token, Upstream: cfg.RateLimit.Upstream, Limiter: limiter}}
 	if cfg.Hooks.Router != nil {
 		cfg.Hooks.Router(&acfg)
 	}
