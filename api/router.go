@@ -89,7 +89,6 @@ func NewRouter(cfg Config) *gin.Engine {
 		cfg.Metrics.requestMetrics(),
 		renderErrors(), // outside Recovery, inside Logger: the log sees the final status
 		middleware.Recovery(),
-		middleware.InFlight(cfg.MaxInFlight, uncounted, dingtalk.PlatformBusy),
 		middleware.BodyLimit(cfg.BodyLimit, dingtalk.ErrBodyTooLarge),
 	)
 	r.NoRoute(notFound)
@@ -109,7 +108,8 @@ func NewRouter(cfg Config) *gin.Engine {
 	requests, meter := cfg.RateLimit.handler(cfg.Log, cfg.Metrics), cfg.RateLimit.upstreamMeter(cfg.Log)
 	// The meter only marks the request's context; the limit runs the rest.
 	limit := func(c *gin.Context) { meter(c); requests(c) }
-	register(r, rows, auth, limit, adminAuth(cfg.AdminToken), cfg.RateLimit.tokenHandlers(cfg.Log, cfg.Metrics), enabled)
+	inFlight := middleware.InFlight(cfg.MaxInFlight, uncounted, dingtalk.PlatformBusy)
+	register(r, rows, inFlight, auth, limit, adminAuth(cfg.AdminToken), cfg.RateLimit.tokenHandlers(cfg.Log, cfg.Metrics), enabled)
 	doc, err := buildOpenAPI(rowsFor(rows, enabled))
 	if err != nil {
 		panic("openapi: " + err.Error()) // static data: it fails in every test run, never only in production

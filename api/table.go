@@ -139,7 +139,7 @@ func permit(rt *route) gin.HandlerFunc {
 }
 
 // register adds the rows to r, each behind the checks its access needs.
-func register(r *gin.Engine, rows []route, auth, limit, adminAuth gin.HandlerFunc, tokenLimit []gin.HandlerFunc, enabled func(need string) bool) {
+func register(r *gin.Engine, rows []route, inFlight, auth, limit, adminAuth gin.HandlerFunc, tokenLimit []gin.HandlerFunc, enabled func(need string) bool) {
 	for i := range rows {
 		rt := &rows[i]
 		if rt.need != "" && !enabled(rt.need) {
@@ -150,13 +150,17 @@ func register(r *gin.Engine, rows []route, auth, limit, adminAuth gin.HandlerFun
 			chain = append(chain, documentErrors(rt))
 		}
 		// The routes without a token refuse a body by its declared size,
-		// before reading it (and before the token limit reads it).
+		// before reading it, and read it whole before they count as in
+		// flight: a client dribbling a small body holds its connection
+		// until the read deadline, but no slot of the in-flight cap.
 		switch {
 		case rt.Version == oauth2:
-			chain = append(chain, middleware.DeclaredBody(TokenBodyLimit, dingtalk.ErrBodyTooLarge, dingtalk.ErrLengthRequired))
+			chain = append(chain, middleware.DeclaredBody(TokenBodyLimit, dingtalk.ErrBodyTooLarge, dingtalk.ErrLengthRequired), inFlight)
 			chain = append(chain, tokenLimit...)
 		case rt.Access == callback && rt.Method == http.MethodPost:
-			chain = append(chain, middleware.DeclaredBody(CallbackBodyLimit, dingtalk.ErrBodyTooLarge, dingtalk.ErrLengthRequired))
+			chain = append(chain, middleware.DeclaredBody(CallbackBodyLimit, dingtalk.ErrBodyTooLarge, dingtalk.ErrLengthRequired), inFlight)
+		default:
+			chain = append(chain, inFlight)
 		}
 		switch rt.Access {
 		case token:

@@ -1,6 +1,8 @@
 package middleware
 
 import (
+	"bytes"
+	"io"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -9,7 +11,9 @@ import (
 // DeclaredBody guards a route anyone may call (no token): a body must
 // declare its length (Content-Length; a chunked body gets lengthRequired)
 // and that length must be at most n (else tooLarge), both decided from the
-// headers before a byte of the body is read; reading past n fails too.
+// headers before a byte of the body is read. Then it reads the body (at
+// most n bytes), so what runs after it, such as InFlight, starts only
+// once the body is in.
 // Such routes take small JSON, so a client that cannot say how much it
 // sends, or says too much, is not worth a connection held open.
 func DeclaredBody(n int64, tooLarge, lengthRequired error) gin.HandlerFunc {
@@ -28,7 +32,10 @@ func DeclaredBody(n int64, tooLarge, lengthRequired error) gin.HandlerFunc {
 			return
 		}
 		if c.Request.Body != nil && c.Request.Body != http.NoBody {
-			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, n)
+			// Read now (at most n bytes); the handler gets the bytes, then
+			// the read's error if there was one (too large, deadline).
+			raw, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, n))
+			c.Request.Body = io.NopCloser(io.MultiReader(bytes.NewReader(raw), failing{err}))
 		}
 		c.Next()
 	}
@@ -41,4 +48,14 @@ func unread(c *gin.Context) {
 	if c.Request.ContentLength != 0 {
 		c.Header("Connection", "close")
 	}
+}
+
+// failing reads err, or io.EOF when err is nil.
+type failing struct{ err error }
+
+func (f failing) Read([]byte) (int, error) {
+	if f.err == nil {
+		return 0, io.EOF
+	}
+	return 0, f.err
 }
