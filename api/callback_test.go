@@ -142,8 +142,7 @@ func TestCallbackBadBodies(t *testing.T) {
 		{"null", []byte(`null`), false, 400},
 		{"object where a scalar belongs", []byte(`{"action":"SIGN_FLOW_UPDATE","flowId":{"x":1}}`), false, 400},
 		{"oversized", big, false, 413},
-		// The callback takes no token: a body must declare its length.
-		{"oversized without length", big, true, 411},
+		{"oversized without length", big, true, 413},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -44,8 +44,8 @@ func raw(t *testing.T, base, head string) (int, map[string]any, string) {
 // TestOpenRoutesRefuseByDeclaredLength: the routes without a token (the
 // e签宝 callback and the token endpoints) answer from the headers alone,
 // before reading a byte of the body: a declared length over the route's
-// small limit gets 413 JSON, a body with no declared length (chunked) 411
-// JSON (the token endpoints send the code documentErrors gives a body too
+// small limit gets 413 JSON (the token endpoints send the code
+// documentErrors gives a body too
 // large on every DingTalk action). The body is never sent; the answer
 // comes anyway.
 func TestOpenRoutesRefuseByDeclaredLength(t *testing.T) {
@@ -57,10 +57,9 @@ func TestOpenRoutesRefuseByDeclaredLength(t *testing.T) {
 		code                string
 	}{
 		{"callback too big", cb, "Content-Length: 100000\r\n", 413, "invalidRequest.bodyTooLarge"},
-		{"callback chunked", cb, "Transfer-Encoding: chunked\r\n", 411, "invalidRequest.lengthRequired"},
 		{"app token too big", "/v1.0/oauth2/accessToken", "Content-Length: 5000\r\n", 413, "invalidRequest.invalidAguemnts"},
 		{"corp token too big", "/v1.0/oauth2/corpAccessToken", "Content-Length: 1000000\r\n", 413, "invalidRequest.invalidAguemnts"},
-		{"suite token chunked", "/v1.0/oauth2/suiteAccessToken", "Transfer-Encoding: chunked\r\n", 411, "invalidRequest.lengthRequired"},
+		{"suite token too big", "/v1.0/oauth2/suiteAccessToken", "Content-Length: 4097\r\n", 413, "invalidRequest.invalidAguemnts"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			head := "POST " + tt.path + " HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\n" + tt.headers + "\r\n"

@@ -58,7 +58,7 @@ func (h *handlers) platform() []route {
 				"e签宝's flow and identity events: verified, written to the task's log and status and queued for the ISV's noticeUrl, all durably " +
 				"before the 200; a repeated callback changes nothing. Unknown actions and flows are acknowledged and ignored.",
 			serve: h.esignCallback, doc: rawDoc{res: callbackOK},
-			Errors: []*dingtalk.Error{dingtalk.ErrCallbackSignature, dingtalk.ErrInvalidParam, dingtalk.ErrBodyTooLarge, dingtalk.ErrLengthRequired, dingtalk.ErrUnavailable}},
+			Errors: []*dingtalk.Error{dingtalk.ErrCallbackSignature, dingtalk.ErrInvalidParam, dingtalk.ErrBodyTooLarge, dingtalk.ErrUnavailable}},
 		{Method: http.MethodGet, Path: h.s.Callbacks.Path(), ID: "EsignCallbackProbe", Group: tagCallbacks, Title: "回调地址探测", Summary: "Callback URL probe",
 			Backing: "e签宝 页面可能对通知地址发 GET；无操作。/ e签宝's pages may GET the notify URL; nothing happens.",
 			serve:   esignCallbackProbe, doc: rawDoc{res: callbackOK}},

@@ -155,10 +155,10 @@ func register(r *gin.Engine, rows []route, inFlight, auth, limit, adminAuth gin.
 		// until the read deadline, but no slot of the in-flight cap.
 		switch {
 		case rt.Version == oauth2:
-			chain = append(chain, middleware.DeclaredBody(TokenBodyLimit, dingtalk.ErrBodyTooLarge, dingtalk.ErrLengthRequired), inFlight)
+			chain = append(chain, middleware.DeclaredBody(TokenBodyLimit, dingtalk.ErrBodyTooLarge), inFlight)
 			chain = append(chain, tokenLimit...)
 		case rt.Access == callback && rt.Method == http.MethodPost:
-			chain = append(chain, middleware.DeclaredBody(CallbackBodyLimit, dingtalk.ErrBodyTooLarge, dingtalk.ErrLengthRequired), inFlight)
+			chain = append(chain, middleware.DeclaredBody(CallbackBodyLimit, dingtalk.ErrBodyTooLarge), inFlight)
 		default:
 			chain = append(chain, inFlight)
 		}

@@ -48,8 +48,6 @@ var (
 		"no such route or method")
 	ErrBodyTooLarge = def(http.StatusRequestEntityTooLarge, "invalidRequest.bodyTooLarge", "请求体过大",
 		"the body is larger than server.body_limit (gateway code; DingTalk has none)")
-	ErrLengthRequired = def(http.StatusLengthRequired, "invalidRequest.lengthRequired", "请求体须声明Content-Length",
-		"a route that takes no token got a body without Content-Length (gateway code; DingTalk has none)")
 	ErrUpstream = def(http.StatusBadGateway, "UpstreamError", "e签宝服务异常，请稍后重试",
 		"e签宝 failed, or rejected the gateway's credentials (gateway code)")
 	ErrUpstreamTimeout = def(http.StatusGatewayTimeout, "UpstreamTimeout", "e签宝服务响应超时",
@@ -95,7 +93,7 @@ var (
 func Catalog() []*Error {
 	return []*Error{
 		ErrMissingToken, ErrInvalidToken, ErrPermissionDenied, ErrQPSLimit, ErrInvalidParam, ErrDuplicateOrder,
-		ErrNotFound, ErrBodyTooLarge, ErrLengthRequired, ErrUpstream, ErrUpstreamTimeout, ErrUnavailable, ErrSystem,
+		ErrNotFound, ErrBodyTooLarge, ErrUpstream, ErrUpstreamTimeout, ErrUnavailable, ErrSystem,
 		ErrInvalidClient, ErrInvalidSuiteKey, ErrInvalidSuiteTicket, ErrInvalidAuthInfo,
 		ErrTaskNotFound, ErrFileNotFound, ErrInstanceNotFound, ErrNotSigner, ErrNoQuota, ErrNotAuthorized,
 		ErrUpstreamRefused, ErrAccountRefused, ErrOrgRefused,

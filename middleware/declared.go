@@ -8,26 +8,19 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// DeclaredBody guards a route anyone may call (no token): a body must
-// declare its length (Content-Length; a chunked body gets lengthRequired)
-// and that length must be at most n (else tooLarge), both decided from the
-// headers before a byte of the body is read. Then it reads the body (at
-// most n bytes), so what runs after it, such as InFlight, starts only
-// once the body is in.
+// DeclaredBody guards a route anyone may call (no token): a declared
+// Content-Length over n is refused with tooLarge from the headers, before a
+// byte of the body is read. Then it reads the body (at most n bytes, so a
+// chunked one over n fails too), so what runs after it, such as InFlight,
+// starts only once the body is in. A chunked body is taken: the official
+// DingTalk SDK sends token requests that way.
 // Such routes take small JSON, so a client that cannot say how much it
 // sends, or says too much, is not worth a connection held open.
-func DeclaredBody(n int64, tooLarge, lengthRequired error) gin.HandlerFunc {
+func DeclaredBody(n int64, tooLarge error) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		var refused error
-		switch {
-		case c.Request.ContentLength < 0:
-			refused = lengthRequired
-		case c.Request.ContentLength > n:
-			refused = tooLarge
-		}
-		if refused != nil {
+		if c.Request.ContentLength > n {
 			unread(c)
-			_ = c.Error(refused)
+			_ = c.Error(tooLarge)
 			c.Abort()
 			return
 		}
