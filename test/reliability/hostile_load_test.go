@@ -47,10 +47,7 @@ func TestHostileLoad(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "gw.db")
 	g := start(t, func(addr string) []string {
 		return env(addr, emuURL, "ESIGNGW_STORE_DRIVER=embedded", "ESIGNGW_STORE_PATH="+db, "ESIGNGW_DINGTALK_APPS="+apps,
-			"ESIGNGW_SERVER_READ_TIMEOUT=2s", "ESIGNGW_LOG_LEVEL=warn",
-			// The largest bodies here measure memory, not the upstream
-			// budget (api's TestUpstreamCallsCounted does).
-			"ESIGNGW_RATELIMIT_UPSTREAM=-1")
+			"ESIGNGW_SERVER_READ_TIMEOUT=2s", "ESIGNGW_LOG_LEVEL=warn")
 	}, logPath)
 	tokA := g.token()
 	st, m, err := call(context.Background(), http.DefaultClient, "POST", g.base+"/v1.0/oauth2/corpAccessToken", "",
