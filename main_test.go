@@ -57,7 +57,8 @@ func flatten(prefix string, m map[string]any, out map[string]bool) {
 func TestEnvOverridesEveryKey(t *testing.T) {
 	env := map[string]string{
 		"server.addr": "127.0.0.1:9999", "server.public_url": "https://gw.example.com", "server.shutdown_timeout": "7s", "server.shutdown_delay": "3s",
-		"server.body_limit": "2048", "store.driver": "redis", "store.path": "/tmp/x.db",
+		"server.body_limit": "2048", "server.read_timeout": "11s", "server.write_timeout": "12s", "server.max_in_flight": "13",
+		"store.driver": "redis", "store.path": "/tmp/x.db",
 		"store.redis.addrs": "a:1,b:2,c:3", "store.redis.master_name": "mymaster", "store.redis.password": "pw",
 		"store.redis.db": "3", "store.redis.prefix": "p:", "store.redis.dial_timeout": "1s", "store.redis.read_timeout": "2s",
 		"store.redis.write_timeout": "3s", "store.redis.pool_timeout": "4s", "store.redis.max_retries": "5", "esign.base_url": "http://e", "esign.app_id": "app",
@@ -66,7 +67,7 @@ func TestEnvOverridesEveryKey(t *testing.T) {
 		"dingtalk.apps":      `[{"key":"k","secret":"s","type":"isv_enterprise","corps":["c1","c2"],"event_token":"et"}]`,
 		"dingtalk.token_ttl": "60s", "dingtalk.signing_keys": "k1:0123456789abcdef0123456789abcdef",
 		"dingtalk.allow_private_urls": "true", "dingtalk.initial_quota": "5",
-		"dingtalk.revocation_stale": "3s", "ratelimit.default": "7", "ratelimit.token": "4", "ratelimit.per_api": `{"/v2.0/esign/process/startAtOnce":5}`,
+		"dingtalk.revocation_stale": "3s", "ratelimit.default": "7", "ratelimit.token": "4", "ratelimit.upstream": "14", "ratelimit.per_api": `{"/v2.0/esign/process/startAtOnce":5}`,
 		"admin.token": "adm", "log.format": "text", "log.level": "debug",
 		"cache.ttl": "5s", "debug.addr": "127.0.0.1:6060",
 	}
@@ -95,6 +96,9 @@ func TestEnvOverridesEveryKey(t *testing.T) {
 		{"server.shutdown_timeout", cfg.Server.ShutdownTimeout, 7 * time.Second},
 		{"server.shutdown_delay", cfg.Server.ShutdownDelay, 3 * time.Second},
 		{"server.body_limit", cfg.Server.BodyLimit, int64(2048)},
+		{"server.read_timeout", cfg.Server.ReadTimeout, 11 * time.Second},
+		{"server.write_timeout", cfg.Server.WriteTimeout, 12 * time.Second},
+		{"server.max_in_flight", cfg.Server.MaxInFlight, 13},
 		{"store.driver", cfg.Store.Driver, "redis"},
 		{"store.path", cfg.Store.Path, "/tmp/x.db"},
 		{"store.redis.addrs", strings.Join(cfg.Store.Redis.Addrs, ","), "a:1,b:2,c:3"},
@@ -125,6 +129,7 @@ func TestEnvOverridesEveryKey(t *testing.T) {
 		{"dingtalk.revocation_stale", cfg.Dingtalk.RevocationStale, 3 * time.Second},
 		{"ratelimit.default", cfg.RateLimit.Default, 7},
 		{"ratelimit.token", cfg.RateLimit.Token, 4},
+		{"ratelimit.upstream", cfg.RateLimit.Upstream, 14},
 		{"ratelimit.per_api", len(cfg.RateLimit.PerAPI) == 1 && cfg.RateLimit.PerAPI["/v2.0/esign/process/startAtOnce"] == 5, true},
 		{"admin.token", cfg.Admin.Token, "adm"},
 		{"cache.ttl", cfg.Cache.TTL, 5 * time.Second},
