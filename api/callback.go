@@ -38,11 +38,7 @@ func (h *handlers) esignCallback(c *gin.Context) {
 func (h *handlers) receiveCallback(c *gin.Context) (string, error) {
 	raw, err := io.ReadAll(c.Request.Body)
 	if err != nil {
-		var mb *http.MaxBytesError
-		if errors.As(err, &mb) {
-			return "", dingtalk.ErrBodyTooLarge.Wrap(err)
-		}
-		return "", dingtalk.ErrInvalidParam.Msg("参数错误:读取请求体失败").Wrap(err)
+		return "", bodyError(err)
 	}
 	return h.s.Callbacks.Handle(c.Request.Context(), c.Request.Header, c.Request.URL.RawQuery, raw)
 }

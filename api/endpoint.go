@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"os"
 	"reflect"
 	"strings"
 	"sync"
@@ -40,11 +41,11 @@ func op[Req, Res any](fn func(context.Context, *Req) (Res, error)) endpoint {
 			if err := bind(c, req); err != nil {
 				return nil, err
 			}
-			if field := dingtalk.BadField(req, rt.Version); field != "" {
+			if field, why := dingtalk.Fault(req, rt.Version); field != "" {
 				if e, ok := rt.FieldErrors[field]; ok {
 					return nil, e
 				}
-				return nil, dingtalk.Field(field)
+				return nil, dingtalk.FieldWhy(field, why)
 			}
 			return fn(c.Request.Context(), req)
 		}}
@@ -112,11 +113,7 @@ func bindingFor(t reflect.Type) *binding {
 func bindJSON(c *gin.Context, v any) error {
 	raw, err := io.ReadAll(c.Request.Body)
 	if err != nil {
-		var mb *http.MaxBytesError
-		if errors.As(err, &mb) {
-			return dingtalk.ErrBodyTooLarge.Wrap(err)
-		}
-		return dingtalk.ErrInvalidParam.Msg("参数错误:读取请求体失败").Wrap(err)
+		return bodyError(err)
 	}
 	if len(strings.TrimSpace(string(raw))) == 0 {
 		return nil
@@ -135,6 +132,19 @@ func bindJSON(c *gin.Context, v any) error {
 		return dingtalk.ErrInvalidParam.Msg("参数错误:请求体不是合法的JSON对象").Wrap(err)
 	}
 	return nil
+}
+
+// bodyError is what a client gets whose body could not be read: too
+// large, or not all there by the server's read deadline.
+func bodyError(err error) error {
+	var mb *http.MaxBytesError
+	switch {
+	case errors.As(err, &mb):
+		return dingtalk.ErrBodyTooLarge.Wrap(err)
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return dingtalk.ErrInvalidParam.Msg("参数错误:请求体未在读取时限内送达 / the body did not arrive within the read deadline").Wrap(err)
+	}
+	return dingtalk.ErrInvalidParam.Msg("参数错误:读取请求体失败").Wrap(err)
 }
 
 func isJSON(ct string) bool {

@@ -21,6 +21,20 @@ import (
 // otherwise.
 const DefaultBodyLimit = 1 << 20
 
+// The bodies of the routes anyone may call (no token) are small JSON; a
+// larger declared Content-Length, or none, is refused before reading
+// (middleware.DeclaredBody). An e签宝 callback is about 1 KiB, a token
+// request a few hundred bytes.
+const (
+	CallbackBodyLimit = 64 << 10
+	TokenBodyLimit    = 4 << 10
+)
+
+// DefaultMaxInFlight caps the requests handled at once unless
+// Config.MaxInFlight says otherwise: at the measured budget per request
+// (README, reliability) it keeps a gateway far below its pod's memory.
+const DefaultMaxInFlight = 256
+
 // Config is what the router needs. Zero values mean the defaults in the
 // comments.
 type Config struct {
@@ -31,6 +45,10 @@ type Config struct {
 	AdminToken string
 	// BodyLimit caps request bodies in bytes; 0 means DefaultBodyLimit.
 	BodyLimit int64
+	// MaxInFlight caps the requests handled at once; more get 503
+	// serviceBusy at once. 0 means DefaultMaxInFlight, negative no cap.
+	// The probes and /metrics are not counted.
+	MaxInFlight int
 	// Ready reports an error while the process is starting or shutting
 	// down; /readyz then answers 503 with checks.shutdown true. nil means
 	// always up. The store and the e签宝 breaker are checked by /readyz itself.
@@ -61,6 +79,9 @@ type Config struct {
 func NewRouter(cfg Config) *gin.Engine {
 	if cfg.BodyLimit <= 0 {
 		cfg.BodyLimit = DefaultBodyLimit
+	}
+	if cfg.MaxInFlight == 0 {
+		cfg.MaxInFlight = DefaultMaxInFlight
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
@@ -100,14 +121,27 @@ func NewRouter(cfg Config) *gin.Engine {
 	r.NoMethod(notFound)
 
 	auth := middleware.Auth(cfg.Metrics.authenticator(cfg.Services.Tokens))
-	limit := cfg.RateLimit.handler(cfg.Log, cfg.Metrics)
-	register(r, rows, auth, limit, adminAuth(cfg.AdminToken, cfg.Audit), cfg.RateLimit.tokenHandlers(cfg.Log, cfg.Metrics), enabled)
+	requests, meter := cfg.RateLimit.handler(cfg.Log, cfg.Metrics), cfg.RateLimit.upstreamMeter(cfg.Log)
+	// The meter only marks the request's context; the limit runs the rest.
+	limit := func(c *gin.Context) { meter(c); requests(c) }
+	inFlight := middleware.InFlight(cfg.MaxInFlight, uncounted, dingtalk.PlatformBusy)
+	register(r, rows, inFlight, auth, limit, adminAuth(cfg.AdminToken, cfg.Audit), cfg.RateLimit.tokenHandlers(cfg.Log, cfg.Metrics), enabled)
 	doc, err := buildOpenAPI(rowsFor(rows, enabled))
 	if err != nil {
 		panic("openapi: " + err.Error()) // static data: it fails in every test run, never only in production
 	}
 	h.doc = doc
 	return r
+}
+
+// uncounted are the paths the in-flight cap leaves alone: an overloaded
+// gateway must still answer its probes and show its metrics.
+func uncounted(path string) bool {
+	switch path {
+	case "/livez", "/readyz", "/healthz", "/metrics":
+		return true
+	}
+	return false
 }
 
 // identity names the caller for the access log.

@@ -76,7 +76,7 @@ func TestRedisOutageUnderLoad(t *testing.T) {
 	const workers = 8
 	logs := &testkit.Buffer{}
 	g := apitest.New(t, apitest.Options{Store: "redis", Log: logs, Router: func(d *api.Config) {
-		d.RateLimit = api.RateLimit{Default: 1 << 20} // on, but never the reason for a refusal here
+		d.RateLimit = api.RateLimit{Default: 1 << 20, Upstream: 1 << 20} // on, but never the reason for a refusal here
 	}})
 	tok := g.Token(apitest.CorpA)
 	task := g.CreateFlow(tok, nil)

@@ -1,12 +1,14 @@
 package api
 
 import (
+	"net/http"
 	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"esign-gateway/dingtalk"
+	"esign-gateway/middleware"
 )
 
 // DingTalk versions of the routes.
@@ -137,7 +139,7 @@ func permit(rt *route) gin.HandlerFunc {
 }
 
 // register adds the rows to r, each behind the checks its access needs.
-func register(r *gin.Engine, rows []route, auth, limit, adminAuth gin.HandlerFunc, tokenLimit []gin.HandlerFunc, enabled func(need string) bool) {
+func register(r *gin.Engine, rows []route, inFlight, auth, limit, adminAuth gin.HandlerFunc, tokenLimit []gin.HandlerFunc, enabled func(need string) bool) {
 	for i := range rows {
 		rt := &rows[i]
 		if rt.need != "" && !enabled(rt.need) {
@@ -147,8 +149,18 @@ func register(r *gin.Engine, rows []route, auth, limit, adminAuth gin.HandlerFun
 		if rt.Version != "" {
 			chain = append(chain, documentErrors(rt))
 		}
-		if rt.Version == oauth2 {
+		// The routes without a token refuse a body by its declared size,
+		// before reading it, and read it whole before they count as in
+		// flight: a client dribbling a small body holds its connection
+		// until the read deadline, but no slot of the in-flight cap.
+		switch {
+		case rt.Version == oauth2:
+			chain = append(chain, middleware.DeclaredBody(TokenBodyLimit, dingtalk.ErrBodyTooLarge), inFlight)
 			chain = append(chain, tokenLimit...)
+		case rt.Access == callback && rt.Method == http.MethodPost:
+			chain = append(chain, middleware.DeclaredBody(CallbackBodyLimit, dingtalk.ErrBodyTooLarge), inFlight)
+		default:
+			chain = append(chain, inFlight)
 		}
 		switch rt.Access {
 		case token:

@@ -17,8 +17,8 @@ import (
 // does, 参数错误:<field>, with list items named like files[0].fileId. The
 // SDK checks nothing (contract §2.7), so this is the only check.
 func Check(req any, version string) error {
-	if field := BadField(req, version); field != "" {
-		return Field(field)
+	if field, why := Fault(req, version); field != "" {
+		return FieldWhy(field, why)
 	}
 	return nil
 }
@@ -26,11 +26,20 @@ func Check(req any, version string) error {
 // BadField is the path of the first field of req that breaks its tags for
 // version (see Check), or "".
 func BadField(req any, version string) string {
+	field, _ := Fault(req, version)
+	return field
+}
+
+// Fault is BadField with why the field is at fault where the bare name
+// would not tell the client (a list over its maxItems), else "".
+func Fault(req any, version string) (field, why string) {
 	v := reflect.ValueOf(req)
 	if v.Kind() != reflect.Pointer || v.IsNil() {
-		return ""
+		return "", ""
 	}
-	return planFor(v.Elem().Type()).check(v.Elem(), version, "")
+	var w string
+	field = planFor(v.Elem().Type()).check(v.Elem(), version, "", &w)
+	return field, w
 }
 
 // badder is a request part with a rule across its fields.
@@ -96,9 +105,9 @@ func buildPlan(t reflect.Type, building map[reflect.Type]*plan) *plan {
 
 // check returns the path of the first field of v that breaks its rule, or
 // "".
-func (p *plan) check(v reflect.Value, version, prefix string) string {
+func (p *plan) check(v reflect.Value, version, prefix string, why *string) string {
 	for _, r := range p.fields {
-		if bad := r.check(v.FieldByIndex(r.index), version, prefix+r.name); bad != "" {
+		if bad := r.check(v.FieldByIndex(r.index), version, prefix+r.name, why); bad != "" {
 			return bad
 		}
 	}
@@ -110,7 +119,7 @@ func (p *plan) check(v reflect.Value, version, prefix string) string {
 	return ""
 }
 
-func (r *rule) check(f reflect.Value, version, path string) string {
+func (r *rule) check(f reflect.Value, version, path string, why *string) string {
 	if f.Kind() == reflect.Pointer {
 		if f.IsNil() {
 			return when(r.requiredIn(version), path)
@@ -144,18 +153,19 @@ func (r *rule) check(f reflect.Value, version, path string) string {
 			return when(r.requiredIn(version), path)
 		}
 		if r.maxItems > 0 && f.Len() > r.maxItems {
+			*why = "最多" + strconv.Itoa(r.maxItems) + "项 / at most " + strconv.Itoa(r.maxItems) + " items"
 			return path
 		}
 		if r.elem != nil {
 			for i := range f.Len() {
-				if bad := r.elem.check(f.Index(i), version, path+"["+strconv.Itoa(i)+"]."); bad != "" {
+				if bad := r.elem.check(f.Index(i), version, path+"["+strconv.Itoa(i)+"].", why); bad != "" {
 					return bad
 				}
 			}
 		}
 	case reflect.Struct:
 		if r.elem != nil {
-			return r.elem.check(f, version, path+".")
+			return r.elem.check(f, version, path+".", why)
 		}
 	}
 	return ""

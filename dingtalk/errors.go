@@ -142,3 +142,11 @@ func (e *Error) Msg(format string, args ...any) *Error {
 // Field returns the parameter error DingTalk sends for a missing or invalid
 // field: 参数错误:<field>.
 func Field(name string) *Error { return ErrInvalidParam.Msg("参数错误:%s", name) }
+
+// FieldWhy is Field with the reason, when there is one: 参数错误:<field>(<why>).
+func FieldWhy(name, why string) *Error {
+	if why == "" {
+		return Field(name)
+	}
+	return ErrInvalidParam.Msg("参数错误:%s(%s)", name, why)
+}

@@ -11,6 +11,17 @@ package dingtalk
 //	doc:"…"          the description (Chinese / English)
 //	required:"…"     "true", or the versions that require it ("esign_1.0")
 //	min, max         bounds of a number; maxItems of a list; enum the values
+//
+// Every list has a maxItems (TestEveryListBounded): the bound on what one
+// request may make the gateway do (README, decisions). Files follow
+// e签宝's createFlowOneStep (文件数 ≤ 50); the other lists are the
+// gateway's choice where no page states one. MaxSignFields is e签宝's
+// 签署区 ≤ 300 per flow, checked across lists by the service.
+
+// MaxSignFields is e签宝's limit of sign fields (签署区) per flow
+// (createFlowOneStep: 签署区 ≤ 300): participants × their sign requirements
+// × contract files.
+const MaxSignFields = 300
 
 // None is the request of an action that takes none (its SDK method has no
 // request argument).
@@ -143,7 +154,7 @@ type StartParticipant struct {
 type CreateParticipant struct {
 	Party
 	SignOrder        *int64    `json:"signOrder" doc:"签署顺序 / signing order"`
-	SignPosList      []SignPos `json:"signPosList" doc:"签署位置 / where to sign"`
+	SignPosList      []SignPos `json:"signPosList" maxItems:"100" doc:"签署位置 / where to sign (至多100 / at most 100: one per file and requirement)"`
 	SignRequirements string    `json:"signRequirements" required:"true" enum:"1|2|1,2" doc:"签署要求 / what the party signs with: \"1\" 企业章 the corp's seal, \"2\" 个人签名 a personal signature, \"1,2\" both"`
 }
 
@@ -186,10 +197,10 @@ type SourceInfo struct {
 
 // StartRequestV1 is esign_1.0 GetProcessStartUrl.
 type StartRequestV1 struct {
-	Ccs             []Party            `json:"ccs" doc:"抄送人 / people in copy"`
-	Files           []StartFile        `json:"files" required:"true" doc:"待签文件，至少一个 / files to sign, at least one"`
+	Ccs             []Party            `json:"ccs" maxItems:"50" doc:"抄送人，至多50 / people in copy, at most 50"`
+	Files           []StartFile        `json:"files" required:"true" maxItems:"50" doc:"待签文件，1至50个（e签宝 每流程文件数 ≤ 50）/ files to sign, 1 to 50 (e签宝's limit per flow)"`
 	InitiatorUserID string             `json:"initiatorUserId" required:"true" doc:"发起人钉钉用户ID / the initiator's DingTalk userId"`
-	Participants    []StartParticipant `json:"participants" doc:"签署人，缺省时发起人个人签署 / signers; the initiator signs personally when none"`
+	Participants    []StartParticipant `json:"participants" maxItems:"50" doc:"签署人，至多50，缺省时发起人个人签署 / signers, at most 50; the initiator signs personally when none"`
 	RedirectURL     string             `json:"redirectUrl" doc:"完成后跳转地址（http/https）/ where the page returns to (http or https)"`
 	SignEndTime     *int64             `json:"signEndTime" doc:"签署截止时间，毫秒时间戳（网关扩展，SDK 模型无此字段）/ signing deadline, Unix time in ms (a gateway extension; not in the SDK model)"`
 	SourceInfo      *SourceInfo        `json:"sourceInfo" doc:"来源；链接中的 procInstId/instanceId 把任务关联到钉钉审批实例（GetAttachsApproval）/ where the flow comes from; a procInstId or instanceId in the URLs links the task to a DingTalk approval instance (GetAttachsApproval)"`
@@ -204,10 +215,10 @@ type StartRequest struct {
 
 // CreateRequest is esign_2.0 CreateProcess.
 type CreateRequest struct {
-	Ccs             []Party             `json:"ccs" doc:"抄送人 / people in copy"`
-	Files           []CreateFile        `json:"files" required:"true" doc:"待签文件，至少一个 / files to sign, at least one"`
+	Ccs             []Party             `json:"ccs" maxItems:"50" doc:"抄送人，至多50 / people in copy, at most 50"`
+	Files           []CreateFile        `json:"files" required:"true" maxItems:"50" doc:"待签文件，1至50个（e签宝 每流程文件数 ≤ 50）/ files to sign, 1 to 50 (e签宝's limit per flow)"`
 	InitiatorUserID string              `json:"initiatorUserId" required:"true" doc:"发起人钉钉用户ID / the initiator's DingTalk userId"`
-	Participants    []CreateParticipant `json:"participants" required:"true" doc:"签署人，至少一个 / signers, at least one"`
+	Participants    []CreateParticipant `json:"participants" required:"true" maxItems:"50" doc:"签署人，1至50个 / signers, 1 to 50"`
 	RedirectURL     string              `json:"redirectUrl" doc:"完成后跳转地址（http/https）/ where the page returns to (http or https)"`
 	SignEndTime     *int64              `json:"signEndTime" doc:"签署截止时间，毫秒时间戳 / signing deadline, Unix time in ms"`
 	SourceInfo      *SourceInfo         `json:"sourceInfo" doc:"来源；链接中的 procInstId/instanceId 把任务关联到钉钉审批实例（GetAttachsApproval）/ where the flow comes from; a procInstId or instanceId in the URLs links the task to a DingTalk approval instance (GetAttachsApproval)"`

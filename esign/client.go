@@ -78,6 +78,11 @@ func (c *Client) do(ctx context.Context, op, method, path string, query url.Valu
 
 // run makes a call: up to 1+Retries attempts within CallTimeout.
 func (c *Client) run(ctx context.Context, r *request) error {
+	if m := meterFrom(ctx); m != nil {
+		if err := m(ctx); err != nil {
+			return fmt.Errorf("esign: %s %s: %w", r.method, r.path, err)
+		}
+	}
 	start := time.Now()
 	ctx, span := c.startCall(ctx, r)
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.CallTimeout)

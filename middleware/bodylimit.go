@@ -12,6 +12,7 @@ import (
 func BodyLimit(n int64, tooLarge error) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if c.Request.ContentLength > n {
+			unread(c)
 			_ = c.Error(tooLarge)
 			c.Abort()
 			return

@@ -86,7 +86,11 @@ func (s *core) upstreamError(op string, err error) error {
 		return nil
 	}
 	var ae *esign.APIError
+	var refusal *dingtalk.Error
 	switch {
+	case errors.As(err, &refusal):
+		// The request's upstream meter refused the call (UpstreamMeter).
+		return refusal
 	case errors.Is(err, esign.ErrBreakerOpen):
 		return dingtalk.ErrUnavailable.Msg("e签宝服务暂不可用（熔断中），请稍后重试").Wrap(err)
 	case esign.IsTimeout(err):

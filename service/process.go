@@ -78,6 +78,12 @@ func (s *core) prepareFlow(ctx context.Context, p *plan, kind store.TaskKind, st
 	if err := s.checkURL("redirectUrl", p.redirectURL); err != nil {
 		return nil, err
 	}
+	// Before any upstream call: the sign fields are what the request costs
+	// in memory and what e签宝 refuses past its limit anyway.
+	if n := p.signFields(); n > dingtalk.MaxSignFields {
+		return nil, dingtalk.ErrInvalidParam.Msg("参数错误:participants(签署区共%d个，最多%d：参与方×签署要求×合同文件 / %d sign fields, at most %d: participants × requirements × contract files)",
+			n, dingtalk.MaxSignFields, n, dingtalk.MaxSignFields)
+	}
 	corpID, err := s.authorizedCorp(ctx)
 	if err != nil {
 		return nil, err
@@ -265,6 +271,22 @@ func (s *core) flowSigners(ctx context.Context, corpID, orgID string, p *plan) (
 		parts = append(parts, participant(x, u, "cc"))
 	}
 	return signers, parts, nil
+}
+
+// signFields is how many sign fields flowSigners makes: one per signer,
+// sign requirement and contract file.
+func (p *plan) signFields() int {
+	contracts := 0
+	for _, f := range p.files {
+		if !p.attachments[f.FileID] {
+			contracts++
+		}
+	}
+	n := 0
+	for _, x := range p.signers {
+		n += len(strings.Split(nonEmpty(x.requirements, "2"), ",")) * contracts
+	}
+	return n
 }
 
 // initiatorName is the initiator's name when the plan names them as a party.

@@ -158,7 +158,7 @@ func New(t testing.TB, o Options) *Gateway {
 	cfg.Admin.Token = AdminToken
 	// No rate limit unless a test sets one: tests and benchmarks call one
 	// action far more often than 20 times a second.
-	cfg.RateLimit.Default, cfg.RateLimit.Token = -1, -1
+	cfg.RateLimit.Default, cfg.RateLimit.Token, cfg.RateLimit.Upstream = -1, -1, -1
 	// No read caches unless a test turns them on: most tests change a
 	// flow and read it back at once.
 	cfg.Cache.TTL = -1

@@ -42,6 +42,14 @@ const (
 	// DefaultShutdownTimeout is how long in-flight requests get after
 	// SIGTERM.
 	DefaultShutdownTimeout = 15 * time.Second
+	// DefaultReadTimeout is the deadline of reading a whole request: a
+	// 1 MiB body needs 30 s only below 35 KB/s, and a client that dribbles
+	// a body holds its connection this long at most.
+	DefaultReadTimeout = 30 * time.Second
+	// DefaultWriteTimeout bounds handling a request and writing its answer:
+	// above the e签宝 call timeout (15s) times the sequential calls of
+	// an ordinary request, so only a stuck one is cut off.
+	DefaultWriteTimeout = 2 * time.Minute
 )
 
 // Config is the whole configuration, as config.yaml and the ESIGNGW_*
@@ -71,6 +79,11 @@ type ServerConfig struct {
 	ShutdownDelay   time.Duration `mapstructure:"shutdown_delay"`
 	BodyLimit       int64         `mapstructure:"body_limit"`    // api.DefaultBodyLimit
 	PageLinkTTL     time.Duration `mapstructure:"page_link_ttl"` // service.DefaultLinkTTL
+	// ReadTimeout bounds reading one whole request, headers and body;
+	// WriteTimeout bounds handling it and writing the answer.
+	ReadTimeout  time.Duration `mapstructure:"read_timeout"`  // DefaultReadTimeout
+	WriteTimeout time.Duration `mapstructure:"write_timeout"` // DefaultWriteTimeout
+	MaxInFlight  int           `mapstructure:"max_in_flight"` // api.DefaultMaxInFlight; negative: no cap
 }
 
 // StoreConfig selects the store.
@@ -131,6 +144,9 @@ type RateLimitConfig struct {
 	// Token limits the token endpoints per client address and per app key
 	// (calls per second); 0 means api.DefaultTokenRateLimit, negative none.
 	Token int `mapstructure:"token"`
+	// Upstream limits the e签宝 calls one app causes for one corp (calls
+	// per second); 0 means api.DefaultUpstreamRateLimit, negative none.
+	Upstream int `mapstructure:"upstream"`
 }
 
 // LogConfig is the log format and level.
@@ -255,9 +271,9 @@ func New(ctx context.Context, cfg Config) (*Gateway, error) {
 	if r, isRedis := st.(*store.Redis); isRedis {
 		limiter = r // one limit for every replica
 	}
-	acfg := api.Config{Services: services, Log: log, AdminToken: cfg.Admin.Token, BodyLimit: cfg.Server.BodyLimit,
+	acfg := api.Config{Services: services, Log: log, AdminToken: cfg.Admin.Token, BodyLimit: cfg.Server.BodyLimit, MaxInFlight: cfg.Server.MaxInFlight,
 		Ready: g.readyCheck, Metrics: metrics, Version: Version(), Demo: cfg.Hooks.Demo, Tracer: tr,
-		RateLimit: api.RateLimit{Default: cfg.RateLimit.Default, PerAPI: cfg.RateLimit.PerAPI, Token: cfg.RateLimit.Token, Limiter: limiter}}
+		RateLimit: api.RateLimit{Default: cfg.RateLimit.Default, PerAPI: cfg.RateLimit.PerAPI, Token: cfg.RateLimit.Token, Upstream: cfg.RateLimit.Upstream, Limiter: limiter}}
 	acfg.Audit = svc.Console.Audit
 	if cfg.Hooks.Router != nil {
 		cfg.Hooks.Router(&acfg)

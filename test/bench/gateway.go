@@ -108,7 +108,10 @@ func startGateway(bin, dir, redisAddr, upstream string, spec gwSpec, n int) (*ga
 		"ESIGNGW_DINGTALK_ALLOW_PRIVATE_URLS=true", "ESIGNGW_DINGTALK_INITIAL_QUOTA=1000",
 		// The load is one app and corp calling one action thousands of
 		// times a second: far over DingTalk's default 20/s limit.
-		"ESIGNGW_RATELIMIT_DEFAULT=-1",
+		"ESIGNGW_RATELIMIT_DEFAULT=-1", "ESIGNGW_RATELIMIT_UPSTREAM=-1",
+		// With injected e签宝 latency the open loop can hold more than the
+		// default 256 requests at once; shedding would hide the latency.
+		"ESIGNGW_SERVER_MAX_IN_FLIGHT=-1",
 		"ESIGNGW_CACHE_TTL=" + cacheTTL(spec.TTL), "ESIGNGW_DEBUG_ADDR=" + debug,
 		"ESIGNGW_LOG_LEVEL=warn", "ESIGNGW_ADMIN_TOKEN=",
 	}

@@ -1,0 +1,140 @@
+package api_test
+
+import (
+	"bufio"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"esign-gateway/api/apitest"
+	"esign-gateway/api/gateway"
+	"esign-gateway/esign"
+)
+
+// raw sends head (and no body beyond what it holds) on a new connection
+// to the gateway and returns the answer. The connection stays open for
+// writing, so an answer proves the gateway decided without the body.
+func raw(t *testing.T, base, head string) (int, map[string]any, string) {
+	t.Helper()
+	c, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(20 * time.Second)) // hang guard only
+	if _, err := io.WriteString(c, head); err != nil {
+		t.Fatal(err)
+	}
+	res, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatalf("no answer before the body was sent: %v", err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	var m map[string]any
+	_ = json.Unmarshal(b, &m)
+	return res.StatusCode, m, res.Header.Get("Content-Type")
+}
+
+// TestOpenRoutesRefuseByDeclaredLength: the routes without a token (the
+// e签宝 callback and the token endpoints) answer from the headers alone,
+// before reading a byte of the body: a declared length over the route's
+// small limit gets 413 JSON (the token endpoints send the code
+// documentErrors gives a body too
+// large on every DingTalk action). The body is never sent; the answer
+// comes anyway.
+func TestOpenRoutesRefuseByDeclaredLength(t *testing.T) {
+	g := apitest.New(t, apitest.Options{})
+	cb := g.Gateway.Services.Callbacks.Path()
+	for _, tt := range []struct {
+		name, path, headers string
+		status              int
+		code                string
+	}{
+		{"callback too big", cb, "Content-Length: 100000\r\n", 413, "invalidRequest.bodyTooLarge"},
+		{"app token too big", "/v1.0/oauth2/accessToken", "Content-Length: 5000\r\n", 413, "invalidRequest.invalidAguemnts"},
+		{"corp token too big", "/v1.0/oauth2/corpAccessToken", "Content-Length: 1000000\r\n", 413, "invalidRequest.invalidAguemnts"},
+		{"suite token too big", "/v1.0/oauth2/suiteAccessToken", "Content-Length: 4097\r\n", 413, "invalidRequest.invalidAguemnts"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			head := "POST " + tt.path + " HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\n" + tt.headers + "\r\n"
+			st, body, ct := raw(t, g.URL, head)
+			if st != tt.status || body["code"] != tt.code || body["requestid"] == nil || !strings.HasPrefix(ct, "application/json") {
+				t.Errorf("got %d %s %v, want %d %s JSON", st, ct, body, tt.status, tt.code)
+			}
+		})
+	}
+	// A token request of ordinary size still works.
+	res := g.Do("POST", "/v1.0/oauth2/accessToken", "", map[string]any{"appKey": apitest.InternalKey, "appSecret": apitest.AppSecret})
+	if res.Status != 200 {
+		t.Errorf("token: got %d %s", res.Status, res.Raw)
+	}
+}
+
+// parkTransport parks every e签宝 call while armed, telling entered, until
+// release is closed.
+type parkTransport struct {
+	armed   atomic.Bool
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (p *parkTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if p.armed.Load() {
+		p.entered <- struct{}{}
+		<-p.release
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// TestInFlightCapSheds: with server.max_in_flight 2 and two calls held
+// inside e签宝, a third call is answered at once with DingTalk's 503
+// serviceBusy JSON (and Retry-After), the probes still answer, and once
+// the held calls end the gateway takes calls again.
+func TestInFlightCapSheds(t *testing.T) {
+	park := &parkTransport{entered: make(chan struct{}), release: make(chan struct{})}
+	g := apitest.New(t, apitest.Options{
+		Config: func(c *gateway.Config) { c.Server.MaxInFlight = 2 },
+		Esign:  func(c *esign.Config) { c.Transport = park; c.CallTimeout, c.Timeout = time.Minute, time.Minute },
+	})
+	tok := g.Token(apitest.CorpA)
+	file := g.Upload(tok, "a.pdf", apitest.PDF)
+	path := "/v2.0/esign/files/" + file
+	park.armed.Store(true)
+	done := make(chan int, 2)
+	for range 2 {
+		go func() { done <- g.Do("GET", path, tok, nil).Status }()
+		<-park.entered // the call holds a slot, inside e签宝
+	}
+	// The third call must be answered without reaching e签宝: if it
+	// parks there too, the cap did not hold.
+	third := make(chan *apitest.Response, 1)
+	go func() { third <- g.Do("GET", path, tok, nil) }()
+	var res *apitest.Response
+	select {
+	case res = <-third:
+	case <-park.entered:
+		t.Fatal("a third call reached e签宝 past max_in_flight 2")
+	}
+	if res.Status != 503 || res.JSON["code"] != "serviceBusy" || res.JSON["requestid"] == nil {
+		t.Errorf("third call: got %d %s, want 503 serviceBusy JSON", res.Status, res.Raw)
+	}
+	if r := g.Do("GET", "/livez", "", nil); r.Status != 200 {
+		t.Errorf("livez while full: got %d", r.Status)
+	}
+	park.armed.Store(false)
+	close(park.release)
+	for range 2 {
+		if st := <-done; st != 200 {
+			t.Errorf("held call: got %d, want 200", st)
+		}
+	}
+	if res := g.Do("GET", path, tok, nil); res.Status != 200 {
+		t.Errorf("after the held calls: got %d %s, want 200", res.Status, res.Raw)
+	}
+}
