@@ -138,3 +138,51 @@ func TestInFlightCapSheds(t *testing.T) {
 		t.Errorf("after the held calls: got %d %s, want 200", res.Status, res.Raw)
 	}
 }
+
+// TestBodyBytesInFlightSheds: server.max_body_in_flight counts the bodies
+// of the requests being handled. With room for one CreateProcess body and
+// that one held inside e签宝, a second CreateProcess is answered at once
+// with 503 serviceBusy JSON, never reaching e签宝, though the request cap
+// has room; once the first ends, the same request goes through.
+func TestBodyBytesInFlightSheds(t *testing.T) {
+	park := &parkTransport{entered: make(chan struct{}), release: make(chan struct{})}
+	var body map[string]any
+	g := apitest.New(t, apitest.Options{
+		Esign: func(c *esign.Config) { c.Transport = park; c.CallTimeout, c.Timeout = time.Minute, time.Minute },
+		Config: func(c *gateway.Config) {
+			c.Server.MaxInFlight = 100
+			c.Server.MaxBodyInFlight = 400 // one body below, not two
+		},
+	})
+	tok := g.Token(apitest.CorpA)
+	file := g.Upload(tok, "a.pdf", apitest.PDF)
+	body = map[string]any{"taskName": "劳动合同", "initiatorUserId": "u1",
+		"files":        []map[string]any{{"fileId": file, "fileName": "a.pdf", "fileType": 1}},
+		"participants": []map[string]any{{"accountType": "DING_USER", "userId": "u9", "accountName": "张三", "signRequirements": "1", "signOrder": 1}}}
+	if raw, _ := json.Marshal(body); len(raw) > 400 || 2*len(raw) <= 400 {
+		t.Fatalf("the body is %d bytes: the test needs one to fit in 400 and two not", len(raw))
+	}
+	park.armed.Store(true)
+	first := make(chan *apitest.Response, 1)
+	go func() { first <- g.Call("CreateProcess", "esign_2.0", tok, body) }()
+	<-park.entered // the first holds its body's bytes, inside e签宝
+	second := make(chan *apitest.Response, 1)
+	go func() { second <- g.Call("CreateProcess", "esign_2.0", tok, body) }()
+	var res *apitest.Response
+	select {
+	case res = <-second:
+	case <-park.entered:
+		t.Fatal("a second body reached e签宝 past max_body_in_flight")
+	}
+	if res.Status != 503 || res.JSON["code"] != "serviceBusy" || res.Header.Get("Retry-After") != "1" {
+		t.Errorf("second CreateProcess: got %d %s, want 503 serviceBusy JSON with Retry-After", res.Status, res.Raw)
+	}
+	park.armed.Store(false)
+	close(park.release)
+	if r := <-first; r.Status != 200 {
+		t.Errorf("held CreateProcess: got %d %s", r.Status, r.Raw)
+	}
+	if r := g.Call("CreateProcess", "esign_2.0", tok, body); r.Status != 200 {
+		t.Errorf("after the held one: got %d %s, want 200", r.Status, r.Raw)
+	}
+}

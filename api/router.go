@@ -35,6 +35,11 @@ const (
 // (README, reliability) it keeps a gateway far below its pod's memory.
 const DefaultMaxInFlight = 256
 
+// DefaultMaxBodyInFlight caps the bytes of request bodies handled at once
+// unless Config.MaxBodyInFlight says otherwise: 8 bodies at the largest
+// size, each within its measured memory budget (README, Bounds).
+const DefaultMaxBodyInFlight = 8 * DefaultBodyLimit
+
 // Config is what the router needs. Zero values mean the defaults in the
 // comments.
 type Config struct {
@@ -49,6 +54,11 @@ type Config struct {
 	// serviceBusy at once. 0 means DefaultMaxInFlight, negative no cap.
 	// The probes and /metrics are not counted.
 	MaxInFlight int
+	// MaxBodyInFlight caps the bytes of the bodies of the requests handled
+	// at once (declared Content-Length; a chunked body counts as BodyLimit);
+	// more get 503 serviceBusy at once. 0 means DefaultMaxBodyInFlight,
+	// negative no cap.
+	MaxBodyInFlight int64
 	// Ready reports an error while the process is starting or shutting
 	// down; /readyz then answers 503 with checks.shutdown true. nil means
 	// always up. The store and the e签宝 breaker are checked by /readyz itself.
@@ -82,6 +92,9 @@ func NewRouter(cfg Config) *gin.Engine {
 	}
 	if cfg.MaxInFlight == 0 {
 		cfg.MaxInFlight = DefaultMaxInFlight
+	}
+	if cfg.MaxBodyInFlight == 0 {
+		cfg.MaxBodyInFlight = DefaultMaxBodyInFlight
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
@@ -124,7 +137,8 @@ func NewRouter(cfg Config) *gin.Engine {
 	requests, meter := cfg.RateLimit.handler(cfg.Log, cfg.Metrics), cfg.RateLimit.upstreamMeter(cfg.Log)
 	// The meter only marks the request's context; the limit runs the rest.
 	limit := func(c *gin.Context) { meter(c); requests(c) }
-	inFlight := middleware.InFlight(cfg.MaxInFlight, uncounted, dingtalk.PlatformBusy)
+	inFlight := middleware.NewInFlight(middleware.Capacity{Requests: cfg.MaxInFlight, BodyBytes: cfg.MaxBodyInFlight, MaxBody: cfg.BodyLimit},
+		uncounted, dingtalk.PlatformBusy)
 	register(r, rows, inFlight, auth, limit, adminAuth(cfg.AdminToken, cfg.Audit), cfg.RateLimit.tokenHandlers(cfg.Log, cfg.Metrics), enabled)
 	doc, err := buildOpenAPI(rowsFor(rows, enabled))
 	if err != nil {

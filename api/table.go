@@ -139,7 +139,7 @@ func permit(rt *route) gin.HandlerFunc {
 }
 
 // register adds the rows to r, each behind the checks its access needs.
-func register(r *gin.Engine, rows []route, inFlight, auth, limit, adminAuth gin.HandlerFunc, tokenLimit []gin.HandlerFunc, enabled func(need string) bool) {
+func register(r *gin.Engine, rows []route, inFlight *middleware.InFlight, auth, limit, adminAuth gin.HandlerFunc, tokenLimit []gin.HandlerFunc, enabled func(need string) bool) {
 	for i := range rows {
 		rt := &rows[i]
 		if rt.need != "" && !enabled(rt.need) {
@@ -152,15 +152,16 @@ func register(r *gin.Engine, rows []route, inFlight, auth, limit, adminAuth gin.
 		// The routes without a token refuse a body by its declared size,
 		// before reading it, and read it whole before they count as in
 		// flight: a client dribbling a small body holds its connection
-		// until the read deadline, but no slot of the in-flight cap.
+		// until the read deadline, but no slot of the in-flight cap; their
+		// bodies, already read and small, take nothing of its byte budget.
 		switch {
 		case rt.Version == oauth2:
-			chain = append(chain, middleware.DeclaredBody(TokenBodyLimit, dingtalk.ErrBodyTooLarge), inFlight)
+			chain = append(chain, middleware.DeclaredBody(TokenBodyLimit, dingtalk.ErrBodyTooLarge), inFlight.CountedRead())
 			chain = append(chain, tokenLimit...)
 		case rt.Access == callback && rt.Method == http.MethodPost:
-			chain = append(chain, middleware.DeclaredBody(CallbackBodyLimit, dingtalk.ErrBodyTooLarge), inFlight)
+			chain = append(chain, middleware.DeclaredBody(CallbackBodyLimit, dingtalk.ErrBodyTooLarge), inFlight.CountedRead())
 		default:
-			chain = append(chain, inFlight)
+			chain = append(chain, inFlight.Counted())
 		}
 		switch rt.Access {
 		case token:

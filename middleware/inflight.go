@@ -1,32 +1,99 @@
 package middleware
 
-import "github.com/gin-gonic/gin"
+import (
+	"net/http"
 
-// InFlight caps the requests being handled at once at n: one more is
+	"github.com/gin-gonic/gin"
+	"golang.org/x/sync/semaphore"
+)
+
+// Capacity bounds the requests handled at once.
+type Capacity struct {
+	// Requests is how many at once; 0 or less means no cap.
+	Requests int
+	// BodyBytes is how many bytes of request bodies at once, counted by
+	// each request's declared Content-Length (a body of unknown length
+	// counts as MaxBody): a request's memory grows with its body, so a
+	// count of requests alone does not bound memory. 0 or less means no cap.
+	BodyBytes int64
+	// MaxBody is the largest body a request may carry.
+	MaxBody int64
+}
+
+// InFlight holds the requests of one router within a Capacity: one more is
 // refused at once with busy (and Retry-After: 1) instead of waiting, so a
 // flood costs a short answer each rather than memory that grows with the
-// queue. exempt requests (probes, metrics) neither wait nor count, so an
-// overloaded gateway still tells its orchestrator so. n of 0 or less means
-// no cap.
-func InFlight(n int, exempt func(path string) bool, busy error) gin.HandlerFunc {
-	if n <= 0 {
-		return func(c *gin.Context) { c.Next() }
+// queue. Exempt requests (probes, metrics) neither wait nor count, so an
+// overloaded gateway still tells its orchestrator so.
+type InFlight struct {
+	cp     Capacity
+	slots  chan struct{}
+	bytes  *semaphore.Weighted
+	exempt func(path string) bool
+	busy   error
+}
+
+// NewInFlight makes the InFlight of cp.
+func NewInFlight(cp Capacity, exempt func(path string) bool, busy error) *InFlight {
+	f := &InFlight{cp: cp, exempt: exempt, busy: busy}
+	if cp.Requests > 0 {
+		f.slots = make(chan struct{}, cp.Requests)
 	}
-	slots := make(chan struct{}, n)
+	if cp.BodyBytes > 0 {
+		f.bytes = semaphore.NewWeighted(cp.BodyBytes)
+	}
+	return f
+}
+
+// Counted counts each request and the bytes of its body.
+func (f *InFlight) Counted() gin.HandlerFunc { return f.handler(true) }
+
+// CountedRead counts each request but not its body: for routes that read
+// their small, bounded body before this (DeclaredBody), where holding the
+// bytes back would save nothing.
+func (f *InFlight) CountedRead() gin.HandlerFunc { return f.handler(false) }
+
+func (f *InFlight) handler(bodies bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if exempt != nil && exempt(c.Request.URL.Path) {
+		if f.exempt != nil && f.exempt(c.Request.URL.Path) {
 			c.Next()
 			return
 		}
-		select {
-		case slots <- struct{}{}:
-			defer func() { <-slots }()
-			c.Next()
-		default:
-			c.Header("Retry-After", "1")
-			unread(c)
-			_ = c.Error(busy)
-			c.Abort()
+		if f.slots != nil {
+			select {
+			case f.slots <- struct{}{}:
+				defer func() { <-f.slots }()
+			default:
+				f.refuse(c)
+				return
+			}
 		}
+		if w := min(bodyWeight(c.Request, f.cp.MaxBody), f.cp.BodyBytes); bodies && f.bytes != nil && w > 0 {
+			if !f.bytes.TryAcquire(w) {
+				f.refuse(c)
+				return
+			}
+			defer f.bytes.Release(w)
+		}
+		c.Next()
+	}
+}
+
+func (f *InFlight) refuse(c *gin.Context) {
+	c.Header("Retry-After", "1")
+	unread(c)
+	_ = c.Error(f.busy)
+	c.Abort()
+}
+
+// bodyWeight is what a request's body counts against Capacity.BodyBytes.
+func bodyWeight(r *http.Request, maxBody int64) int64 {
+	switch {
+	case r.ContentLength >= 0:
+		return r.ContentLength
+	case r.Body == nil || r.Body == http.NoBody:
+		return 0
+	default: // unknown length: it may be as long as the limit allows
+		return maxBody
 	}
 }

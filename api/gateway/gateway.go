@@ -84,6 +84,8 @@ type ServerConfig struct {
 	ReadTimeout  time.Duration `mapstructure:"read_timeout"`  // DefaultReadTimeout
 	WriteTimeout time.Duration `mapstructure:"write_timeout"` // DefaultWriteTimeout
 	MaxInFlight  int           `mapstructure:"max_in_flight"` // api.DefaultMaxInFlight; negative: no cap
+	// MaxBodyInFlight caps the bytes of request bodies handled at once.
+	MaxBodyInFlight int64 `mapstructure:"max_body_in_flight"` // api.DefaultMaxBodyInFlight; negative: no cap
 }
 
 // StoreConfig selects the store.
@@ -271,7 +273,7 @@ func New(ctx context.Context, cfg Config) (*Gateway, error) {
 	if r, isRedis := st.(*store.Redis); isRedis {
 		limiter = r // one limit for every replica
 	}
-	acfg := api.Config{Services: services, Log: log, AdminToken: cfg.Admin.Token, BodyLimit: cfg.Server.BodyLimit, MaxInFlight: cfg.Server.MaxInFlight,
+	acfg := api.Config{Services: services, Log: log, AdminToken: cfg.Admin.Token, BodyLimit: cfg.Server.BodyLimit, MaxInFlight: cfg.Server.MaxInFlight, MaxBodyInFlight: cfg.Server.MaxBodyInFlight,
 		Ready: g.readyCheck, Metrics: metrics, Version: Version(), Demo: cfg.Hooks.Demo, Tracer: tr,
 		RateLimit: api.RateLimit{Default: cfg.RateLimit.Default, PerAPI: cfg.RateLimit.PerAPI, Token: cfg.RateLimit.Token, Upstream: cfg.RateLimit.Upstream, Limiter: limiter}}
 	acfg.Audit = svc.Console.Audit

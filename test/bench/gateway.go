@@ -111,7 +111,7 @@ func startGateway(bin, dir, redisAddr, upstream string, spec gwSpec, n int) (*ga
 		"ESIGNGW_RATELIMIT_DEFAULT=-1", "ESIGNGW_RATELIMIT_UPSTREAM=-1",
 		// With injected e签宝 latency the open loop can hold more than the
 		// default 256 requests at once; shedding would hide the latency.
-		"ESIGNGW_SERVER_MAX_IN_FLIGHT=-1",
+		"ESIGNGW_SERVER_MAX_IN_FLIGHT=-1", "ESIGNGW_SERVER_MAX_BODY_IN_FLIGHT=-1",
 		"ESIGNGW_CACHE_TTL=" + cacheTTL(spec.TTL), "ESIGNGW_DEBUG_ADDR=" + debug,
 		"ESIGNGW_LOG_LEVEL=warn", "ESIGNGW_ADMIN_TOKEN=",
 	}
