@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"runtime"
-	"strings"
 	"testing"
 
 	"esign-gateway/api/apitest"
@@ -17,32 +16,6 @@ import (
 // (README, reliability).
 const requestBudget = 48 << 20
 
-// largestCreateProcess is a CreateProcess body just under 1 MiB with
-// every list at its bound: 50 files (one contract, the rest attachments,
-// so the sign fields stay within 300), 50 participants with distinct
-// userIds and "1,2", each with 100 positions, 50 ccs, the rest padding in
-// taskName.
-func largestCreateProcess(contract, attachment string, limit int) []byte {
-	files := []map[string]any{{"fileId": contract, "fileName": "c.pdf", "fileType": 1}}
-	for len(files) < 50 {
-		files = append(files, map[string]any{"fileId": attachment, "fileName": "a.pdf", "fileType": 2})
-	}
-	var parts, ccs []map[string]any
-	for i := range 50 {
-		var pos []map[string]any
-		for range 100 {
-			pos = append(pos, map[string]any{"fileId": contract, "page": "1", "x": 100.5, "y": 200.5, "needSignDate": true})
-		}
-		parts = append(parts, map[string]any{"accountType": "DING_USER", "userId": fmt.Sprintf("big-u%d", i), "signRequirements": "1,2", "signPosList": pos})
-		ccs = append(ccs, map[string]any{"accountType": "DING_USER", "userId": fmt.Sprintf("big-c%d", i)})
-	}
-	body := map[string]any{"taskName": "", "initiatorUserId": "big-u0", "files": files, "participants": parts, "ccs": ccs}
-	raw, _ := json.Marshal(body)
-	body["taskName"] = strings.Repeat("x", limit-len(raw)-64)
-	raw, _ = json.Marshal(body)
-	return raw
-}
-
 // TestLargestRequestMemory sends the largest CreateProcess the gateway
 // takes and measures what the process allocates for it (runtime
 // TotalAlloc, the sum of every allocation: an upper bound on what the
@@ -53,7 +26,7 @@ func TestLargestRequestMemory(t *testing.T) {
 	tok := g.Token(apitest.CorpA)
 	contract := g.Upload(tok, "c.pdf", apitest.PDF)
 	attachment := g.Upload(tok, "a.pdf", apitest.PDF)
-	body := largestCreateProcess(contract, attachment, 1<<20)
+	body := apitest.LargestCreateProcess(contract, attachment, 1<<20)
 	for _, round := range []string{"new accounts", "known accounts"} {
 		var before, after runtime.MemStats
 		runtime.GC()

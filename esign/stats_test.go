@@ -59,3 +59,25 @@ func TestPercentile(t *testing.T) {
 		}
 	}
 }
+
+// TestOperationStats: each operation has its own figures, by name, within
+// the same window as the client's.
+func TestOperationStats(t *testing.T) {
+	t0 := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+	clk := testkit.NewClock(t0)
+	c, mux := setup(t, func(cfg *Config) { cfg.Now = clk.Now })
+	mux.HandleFunc("/v1/ok", reply(`{"code":0,"data":{}}`, 200))
+	mux.HandleFunc("/v1/down", reply("", 500))
+	_ = c.do(t.Context(), "Flow", "GET", "/v1/ok", nil, nil, nil)
+	_ = c.do(t.Context(), "Flow", "GET", "/v1/ok", nil, nil, nil)
+	_ = c.do(t.Context(), "Start", "POST", "/v1/down", nil, nil, nil)
+	ops := c.OperationStats()
+	if len(ops) != 2 || ops[0].Op != "Flow" || ops[0].Calls != 2 || ops[0].ErrorRate != 0 ||
+		ops[1].Op != "Start" || ops[1].Calls != 1 || ops[1].ErrorRate != 1 {
+		t.Errorf("got %+v, want Flow 2 calls no errors, Start 1 call failed", ops)
+	}
+	clk.Set(t0.Add(statsWindow + time.Second))
+	if ops := c.OperationStats(); len(ops) != 0 {
+		t.Errorf("after the window: got %+v, want none", ops)
+	}
+}

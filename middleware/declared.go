@@ -18,13 +18,10 @@ import (
 // sends, or says too much, is not worth a connection held open.
 func DeclaredBody(n int64, tooLarge error) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if c.Request.ContentLength > n {
-			unread(c)
-			_ = c.Error(tooLarge)
-			c.Abort()
+		if refuseDeclared(c, n, tooLarge) {
 			return
 		}
-		if c.Request.Body != nil && c.Request.Body != http.NoBody {
+		if hasBody(c.Request) {
 			// Read now (at most n bytes); the handler gets the bytes, then
 			// the read's error if there was one (too large, deadline).
 			raw, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, n))

@@ -91,7 +91,7 @@ func bodyWeight(r *http.Request, maxBody int64) int64 {
 	switch {
 	case r.ContentLength >= 0:
 		return r.ContentLength
-	case r.Body == nil || r.Body == http.NoBody:
+	case !hasBody(r):
 		return 0
 	default: // unknown length: it may be as long as the limit allows
 		return maxBody

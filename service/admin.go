@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"esign-gateway/esign"
+
 	"esign-gateway/dingtalk"
 	"esign-gateway/service/store"
 )
@@ -93,13 +95,15 @@ type UpstreamStatus struct {
 	Breaker string
 	// TokenExpiry is set in token auth mode once a token was fetched.
 	TokenExpiry time.Time
+	// Ops are the same figures per operation, by name (this replica's).
+	Ops []esign.OpStats
 }
 
 // Upstream reports how e签宝 has been answering.
 func (s *Admin) Upstream() UpstreamStatus {
 	st := s.esign.Stats()
 	return UpstreamStatus{LastSuccess: st.LastSuccess, Calls: st.Calls, ErrorRate: st.ErrorRate, P50: st.P50, P99: st.P99,
-		Breaker: s.esign.BreakerState(), TokenExpiry: s.esign.TokenExpiry()}
+		Breaker: s.esign.BreakerState(), TokenExpiry: s.esign.TokenExpiry(), Ops: s.esign.OperationStats()}
 }
 
 // BreakerState is the e签宝 circuit breaker's: "closed", "half-open" or

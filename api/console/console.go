@@ -38,8 +38,6 @@ type Config struct {
 	// before the Tasks page lists it as stuck; 0 means DefaultStuckAfter.
 	StuckAfter time.Duration
 	Version    string
-	// Ops are the per-operation e签宝 figures; nil shows none.
-	Ops *OpStats
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }

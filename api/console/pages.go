@@ -169,7 +169,6 @@ type overviewData struct {
 	StoreRTT     time.Duration
 	StoreErr     string
 	Upstream     service.UpstreamStatus
-	Ops          []OpFigures
 	Outbox       service.OutboxStats
 	OutboxErr    string
 	Counts       service.Counts
@@ -183,7 +182,7 @@ func (c *console) overview(g *gin.Context) {
 	ctx, cancel := context.WithTimeout(g.Request.Context(), 2*time.Second)
 	defer cancel()
 	d := overviewData{Version: c.cfg.Version, StoreKind: c.svc.Admin.StoreKind(), Upstream: c.svc.Admin.Upstream(),
-		Ops: c.cfg.Ops.Snapshot(), KeyIDs: c.svc.Tokens.KeyIDs(), StuckAfter: c.cfg.StuckAfter}
+		KeyIDs: c.svc.Tokens.KeyIDs(), StuckAfter: c.cfg.StuckAfter}
 	start := time.Now()
 	if err := c.svc.Admin.Ping(ctx); err != nil {
 		d.StoreErr = err.Error()

@@ -229,13 +229,6 @@ func New(ctx context.Context, cfg Config) (*Gateway, error) {
 	} else {
 		ecfg.Observe = metrics.ObserveUpstream
 	}
-	ops := console.NewOpStats(nil)
-	if prev := ecfg.Observe; prev != nil {
-		ecfg.Observe = func(op, outcome string, d time.Duration) {
-			prev(op, outcome, d)
-			ops.Observe(op, outcome, d)
-		}
-	}
 	ec, err := esign.New(ecfg)
 	if err != nil {
 		return nil, err
@@ -283,7 +276,7 @@ func New(ctx context.Context, cfg Config) (*Gateway, error) {
 	router := api.NewRouter(acfg)
 	console.Mount(router, console.Config{Service: svc, AdminToken: acfg.AdminToken, Secret: cfg.Admin.SessionSecret,
 		SessionTTL: cfg.Admin.SessionTTL, Secure: strings.HasPrefix(publicURL, "https://"),
-		StuckAfter: cfg.Admin.StuckAfter, Version: Version(), Ops: ops})
+		StuckAfter: cfg.Admin.StuckAfter, Version: Version()})
 	g.Handler = router
 	ok = true
 	return g, nil

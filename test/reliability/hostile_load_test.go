@@ -3,7 +3,6 @@ package reliability
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -18,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"esign-gateway/api/apitest"
 )
 
 // Load of TestHostileLoad.
@@ -65,7 +66,7 @@ func TestHostileLoad(t *testing.T) {
 	}
 	detailB := g.base + "/v2.0/esign/flowTasks/" + m["taskId"].(string)
 	contract, attachment := g.upload(tokA), g.upload(tokA)
-	big := largestCreateProcess(contract, attachment, 1<<20)
+	big := apitest.LargestCreateProcess(contract, attachment, 1<<20)
 
 	reads := func(stop <-chan struct{}, n int) ([]time.Duration, int) {
 		client := &http.Client{Timeout: 10 * time.Second}
@@ -246,29 +247,6 @@ func TestHostileLoad(t *testing.T) {
 		t.Errorf("goroutines %d after the load, %d before", gor2, gor0)
 	}
 	g.stop()
-}
-
-// largestCreateProcess is a CreateProcess body just under limit bytes
-// with every list at its bound (as api's TestLargestRequestMemory).
-func largestCreateProcess(contract, attachment string, limit int) []byte {
-	files := []map[string]any{{"fileId": contract, "fileName": "c.pdf", "fileType": 1}}
-	for len(files) < 50 {
-		files = append(files, map[string]any{"fileId": attachment, "fileName": "a.pdf", "fileType": 2})
-	}
-	var parts, ccs []map[string]any
-	for i := range 50 {
-		var pos []map[string]any
-		for range 100 {
-			pos = append(pos, map[string]any{"fileId": contract, "page": "1", "x": 100.5, "y": 200.5, "needSignDate": true})
-		}
-		parts = append(parts, map[string]any{"accountType": "DING_USER", "userId": fmt.Sprintf("big-u%d", i), "signRequirements": "1,2", "signPosList": pos})
-		ccs = append(ccs, map[string]any{"accountType": "DING_USER", "userId": fmt.Sprintf("big-c%d", i)})
-	}
-	body := map[string]any{"taskName": "", "initiatorUserId": "big-u0", "files": files, "participants": parts, "ccs": ccs}
-	raw, _ := json.Marshal(body)
-	body["taskName"] = strings.Repeat("x", limit-len(raw)-64)
-	raw, _ = json.Marshal(body)
-	return raw
 }
 
 // raiseFileLimit raises this process's soft open-file limit to at least n
