@@ -57,7 +57,7 @@ func flatten(prefix string, m map[string]any, out map[string]bool) {
 func TestEnvOverridesEveryKey(t *testing.T) {
 	env := map[string]string{
 		"server.addr": "127.0.0.1:9999", "server.public_url": "https://gw.example.com", "server.shutdown_timeout": "7s", "server.shutdown_delay": "3s",
-		"server.body_limit": "2048", "server.page_link_ttl": "45m", "server.read_timeout": "11s", "server.write_timeout": "12s", "server.max_in_flight": "13", "server.max_body_in_flight": "15",
+		"server.body_limit": "2048", "server.page_link_ttl": "45m", "server.read_timeout": "11s", "server.write_timeout": "12s", "server.max_in_flight": "13", "server.max_body_in_flight": "15", "server.tenant_share": "0.5",
 		"store.driver": "redis", "store.path": "/tmp/x.db",
 		"store.redis.addrs": "a:1,b:2,c:3", "store.redis.master_name": "mymaster", "store.redis.password": "pw",
 		"store.redis.db": "3", "store.redis.prefix": "p:", "store.redis.dial_timeout": "1s", "store.redis.read_timeout": "2s",
@@ -102,6 +102,7 @@ func TestEnvOverridesEveryKey(t *testing.T) {
 		{"server.write_timeout", cfg.Server.WriteTimeout, 12 * time.Second},
 		{"server.max_in_flight", cfg.Server.MaxInFlight, 13},
 		{"server.max_body_in_flight", cfg.Server.MaxBodyInFlight, int64(15)},
+		{"server.tenant_share", cfg.Server.TenantShare, 0.5},
 		{"store.driver", cfg.Store.Driver, "redis"},
 		{"store.path", cfg.Store.Path, "/tmp/x.db"},
 		{"store.redis.addrs", strings.Join(cfg.Store.Redis.Addrs, ","), "a:1,b:2,c:3"},

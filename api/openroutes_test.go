@@ -99,7 +99,7 @@ func (p *parkTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 func TestInFlightCapSheds(t *testing.T) {
 	park := &parkTransport{entered: make(chan struct{}), release: make(chan struct{})}
 	g := apitest.New(t, apitest.Options{
-		Config: func(c *gateway.Config) { c.Server.MaxInFlight = 2 },
+		Config: func(c *gateway.Config) { c.Server.MaxInFlight, c.Server.TenantShare = 2, 1 },
 		Esign:  func(c *esign.Config) { c.Transport = park; c.CallTimeout, c.Timeout = time.Minute, time.Minute },
 	})
 	tok := g.Token(apitest.CorpA)
@@ -150,7 +150,7 @@ func TestBodyBytesInFlightSheds(t *testing.T) {
 	g := apitest.New(t, apitest.Options{
 		Esign: func(c *esign.Config) { c.Transport = park; c.CallTimeout, c.Timeout = time.Minute, time.Minute },
 		Config: func(c *gateway.Config) {
-			c.Server.MaxInFlight = 100
+			c.Server.MaxInFlight, c.Server.TenantShare = 100, 1
 			c.Server.MaxBodyInFlight = 400 // one body below, not two
 		},
 	})
@@ -184,5 +184,43 @@ func TestBodyBytesInFlightSheds(t *testing.T) {
 	}
 	if r := g.Call("CreateProcess", "esign_2.0", tok, body); r.Status != 200 {
 		t.Errorf("after the held one: got %d %s, want 200", r.Status, r.Raw)
+	}
+}
+
+// TestTenantShareSheds: with 8 request slots and a quarter each per app
+// and corp, corp A holding 2 calls inside e签宝 gets 503 serviceBusy for a
+// third at once, while corp B's call still goes through to e签宝.
+func TestTenantShareSheds(t *testing.T) {
+	park := &parkTransport{entered: make(chan struct{}), release: make(chan struct{})}
+	g := apitest.New(t, apitest.Options{
+		Config: func(c *gateway.Config) { c.Server.MaxInFlight, c.Server.TenantShare = 8, 0.25 },
+		Esign:  func(c *esign.Config) { c.Transport = park; c.CallTimeout, c.Timeout = time.Minute, time.Minute },
+	})
+	tokA, tokB := g.Token(apitest.CorpA), g.Token(apitest.CorpB)
+	pathA, pathB := "/v2.0/esign/files/"+g.Upload(tokA, "a.pdf", apitest.PDF), "/v2.0/esign/files/"+g.Upload(tokB, "b.pdf", apitest.PDF)
+	park.armed.Store(true)
+	done := make(chan int, 3)
+	for range 2 {
+		go func() { done <- g.Do("GET", pathA, tokA, nil).Status }()
+		<-park.entered
+	}
+	third := make(chan *apitest.Response, 1)
+	go func() { third <- g.Do("GET", pathA, tokA, nil) }()
+	select {
+	case res := <-third:
+		if res.Status != 503 || res.JSON["code"] != "serviceBusy" {
+			t.Errorf("corp A's third call: got %d %s, want 503 serviceBusy JSON", res.Status, res.Raw)
+		}
+	case <-park.entered:
+		t.Fatal("corp A's third call reached e签宝 past its share of 2")
+	}
+	go func() { done <- g.Do("GET", pathB, tokB, nil).Status }()
+	<-park.entered // corp B's call reached e签宝 while corp A held its share
+	park.armed.Store(false)
+	close(park.release)
+	for range 3 {
+		if st := <-done; st != 200 {
+			t.Errorf("held call: got %d, want 200", st)
+		}
 	}
 }

@@ -40,6 +40,11 @@ const DefaultMaxInFlight = 256
 // size, each within its measured memory budget (README, Bounds).
 const DefaultMaxBodyInFlight = 8 * DefaultBodyLimit
 
+// DefaultTenantShare is the share of the in-flight request slots and body
+// bytes one app and corp may hold unless Config.TenantShare says otherwise:
+// a tenant sending slow bodies sheds its own requests, never all of them.
+const DefaultTenantShare = 0.25
+
 // Config is what the router needs. Zero values mean the defaults in the
 // comments.
 type Config struct {
@@ -59,6 +64,9 @@ type Config struct {
 	// more get 503 serviceBusy at once. 0 means DefaultMaxBodyInFlight,
 	// negative no cap.
 	MaxBodyInFlight int64
+	// TenantShare is the share of MaxInFlight and MaxBodyInFlight one app
+	// and corp may hold; 0 means DefaultTenantShare, 1 or more no share.
+	TenantShare float64
 	// Ready reports an error while the process is starting or shutting
 	// down; /readyz then answers 503 with checks.shutdown true. nil means
 	// always up. The store and the e签宝 breaker are checked by /readyz itself.
@@ -95,6 +103,9 @@ func NewRouter(cfg Config) *gin.Engine {
 	}
 	if cfg.MaxBodyInFlight == 0 {
 		cfg.MaxBodyInFlight = DefaultMaxBodyInFlight
+	}
+	if cfg.TenantShare == 0 {
+		cfg.TenantShare = DefaultTenantShare
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
@@ -137,7 +148,8 @@ func NewRouter(cfg Config) *gin.Engine {
 	requests, meter := cfg.RateLimit.handler(cfg.Log, cfg.Metrics), cfg.RateLimit.upstreamMeter(cfg.Log)
 	// The meter only marks the request's context; the limit runs the rest.
 	limit := func(c *gin.Context) { meter(c); requests(c) }
-	inFlight := middleware.NewInFlight(middleware.Capacity{Requests: cfg.MaxInFlight, BodyBytes: cfg.MaxBodyInFlight, MaxBody: cfg.BodyLimit},
+	inFlight := middleware.NewInFlight(middleware.Capacity{Requests: cfg.MaxInFlight, BodyBytes: cfg.MaxBodyInFlight, MaxBody: cfg.BodyLimit,
+		TenantShare: cfg.TenantShare},
 		uncounted, dingtalk.PlatformBusy)
 	register(r, rows, inFlight, auth, limit, adminAuth(cfg.AdminToken, cfg.Audit), cfg.RateLimit.tokenHandlers(cfg.Log, cfg.Metrics), enabled)
 	doc, err := buildOpenAPI(rowsFor(rows, enabled))

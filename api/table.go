@@ -165,7 +165,7 @@ func register(r *gin.Engine, rows []route, inFlight *middleware.InFlight, auth, 
 		}
 		switch rt.Access {
 		case token:
-			chain = append(chain, auth, permit(rt), limit)
+			chain = append(chain, auth, inFlight.Tenant(requestCaller), permit(rt), limit)
 		case admin:
 			chain = append(chain, adminAuth)
 		}
@@ -217,3 +217,6 @@ func Actions() []Action {
 	}
 	return out
 }
+
+// requestCaller names the app and corp a request acts for (Auth ran).
+func requestCaller(r *http.Request) string { return callerKey(r.Context()) }

@@ -2,6 +2,7 @@ package middleware
 
 import (
 	"net/http"
+	"sync"
 
 	"github.com/gin-gonic/gin"
 	"golang.org/x/sync/semaphore"
@@ -18,6 +19,11 @@ type Capacity struct {
 	BodyBytes int64
 	// MaxBody is the largest body a request may carry.
 	MaxBody int64
+	// TenantShare is the share of Requests and of BodyBytes one tenant
+	// (Tenant's key) may hold, in (0, 1): a tenant dribbling bodies holds
+	// what it took until the read deadline, and must not hold it all.
+	// 0 or 1 and above mean no share per tenant.
+	TenantShare float64
 }
 
 // InFlight holds the requests of one router within a Capacity: one more is
@@ -31,6 +37,17 @@ type InFlight struct {
 	bytes  *semaphore.Weighted
 	exempt func(path string) bool
 	busy   error
+
+	// Per tenant: what each holds, and the most it may.
+	shareReqs  int
+	shareBytes int64
+	mu         sync.Mutex
+	held       map[string]*tenantUse
+}
+
+type tenantUse struct {
+	reqs  int
+	bytes int64
 }
 
 // NewInFlight makes the InFlight of cp.
@@ -42,7 +59,65 @@ func NewInFlight(cp Capacity, exempt func(path string) bool, busy error) *InFlig
 	if cp.BodyBytes > 0 {
 		f.bytes = semaphore.NewWeighted(cp.BodyBytes)
 	}
+	if cp.TenantShare > 0 && cp.TenantShare < 1 {
+		f.held = map[string]*tenantUse{}
+		if cp.Requests > 0 {
+			f.shareReqs = max(int(float64(cp.Requests)*cp.TenantShare), 1)
+		}
+		if cp.BodyBytes > 0 {
+			f.shareBytes = max(int64(float64(cp.BodyBytes)*cp.TenantShare), cp.MaxBody)
+		}
+	}
 	return f
+}
+
+// Tenant holds each tenant (key's answer; "" is not counted) within
+// Capacity.TenantShare of the request slots and body bytes: one tenant's
+// slow or large bodies shed that tenant's further requests, not everyone's.
+// It runs after the caller is known (Auth) and before the body is read.
+func (f *InFlight) Tenant(key func(*http.Request) string) gin.HandlerFunc {
+	if f.held == nil {
+		return func(c *gin.Context) { c.Next() }
+	}
+	return func(c *gin.Context) {
+		who := key(c.Request)
+		if who == "" {
+			c.Next()
+			return
+		}
+		w := bodyWeight(c.Request, f.cp.MaxBody)
+		if !f.take(who, w) {
+			f.refuse(c)
+			return
+		}
+		defer f.give(who, w)
+		c.Next()
+	}
+}
+
+func (f *InFlight) take(who string, w int64) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	u := f.held[who]
+	if u == nil {
+		u = &tenantUse{}
+	}
+	if (f.shareReqs > 0 && u.reqs+1 > f.shareReqs) || (f.shareBytes > 0 && u.bytes+w > f.shareBytes) {
+		return false
+	}
+	u.reqs, u.bytes = u.reqs+1, u.bytes+w
+	f.held[who] = u
+	return true
+}
+
+func (f *InFlight) give(who string, w int64) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if u := f.held[who]; u != nil {
+		if u.reqs, u.bytes = u.reqs-1, u.bytes-w; u.reqs <= 0 {
+			delete(f.held, who)
+		}
+	}
 }
 
 // Counted counts each request and the bytes of its body.

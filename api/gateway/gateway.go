@@ -86,6 +86,8 @@ type ServerConfig struct {
 	MaxInFlight  int           `mapstructure:"max_in_flight"` // api.DefaultMaxInFlight; negative: no cap
 	// MaxBodyInFlight caps the bytes of request bodies handled at once.
 	MaxBodyInFlight int64 `mapstructure:"max_body_in_flight"` // api.DefaultMaxBodyInFlight; negative: no cap
+	// TenantShare is the share of both caps one app and corp may hold.
+	TenantShare float64 `mapstructure:"tenant_share"` // api.DefaultTenantShare; 1 or more: none
 }
 
 // StoreConfig selects the store.
@@ -266,7 +268,7 @@ func New(ctx context.Context, cfg Config) (*Gateway, error) {
 	if r, isRedis := st.(*store.Redis); isRedis {
 		limiter = r // one limit for every replica
 	}
-	acfg := api.Config{Services: services, Log: log, AdminToken: cfg.Admin.Token, BodyLimit: cfg.Server.BodyLimit, MaxInFlight: cfg.Server.MaxInFlight, MaxBodyInFlight: cfg.Server.MaxBodyInFlight,
+	acfg := api.Config{Services: services, Log: log, AdminToken: cfg.Admin.Token, BodyLimit: cfg.Server.BodyLimit, MaxInFlight: cfg.Server.MaxInFlight, MaxBodyInFlight: cfg.Server.MaxBodyInFlight, TenantShare: cfg.Server.TenantShare,
 		Ready: g.readyCheck, Metrics: metrics, Version: Version(), Demo: cfg.Hooks.Demo, Tracer: tr,
 		RateLimit: api.RateLimit{Default: cfg.RateLimit.Default, PerAPI: cfg.RateLimit.PerAPI, Token: cfg.RateLimit.Token, Upstream: cfg.RateLimit.Upstream, Limiter: limiter}}
 	acfg.Audit = svc.Console.Audit

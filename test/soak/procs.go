@@ -103,7 +103,7 @@ func startEnv(storeKind string, pin bool) (e *environment, err error) {
 		"ESIGNGW_ESIGN_BASE_URL="+emuURL, "ESIGNGW_ESIGN_APP_ID="+esignAppID, "ESIGNGW_ESIGN_APP_SECRET="+esignSecret,
 		"ESIGNGW_DINGTALK_APPS="+apps, "ESIGNGW_DINGTALK_INITIAL_QUOTA=1000", "ESIGNGW_DINGTALK_ALLOW_PRIVATE_URLS=true",
 		// The limiter stays in the path (its cost is part of the gateway) but never refuses.
-		"ESIGNGW_RATELIMIT_DEFAULT=1000000000", "ESIGNGW_RATELIMIT_UPSTREAM=1000000000",
+		"ESIGNGW_RATELIMIT_DEFAULT=1000000000", "ESIGNGW_RATELIMIT_UPSTREAM=1000000000", "ESIGNGW_SERVER_TENANT_SHARE=1",
 		"ESIGNGW_DEBUG_ADDR="+e.debug,
 		"ESIGNGW_LOG_LEVEL=warn", "ESIGNGW_STORE_DRIVER="+storeKind, "ESIGNGW_STORE_PATH="+filepath.Join(e.dir, "gw.db"))
 	if storeKind == "redis" {
