@@ -145,7 +145,7 @@ func (s *Corps) Consent(ctx context.Context, taskID string) (*ConsentPage, error
 	}
 	switch t.Status {
 	case consentNew:
-		if err := s.linkAlive(ctx, t); err != nil {
+		if _, err := s.linkAlive(ctx, t); err != nil {
 			return nil, err
 		}
 	case consentPending:
@@ -157,19 +157,19 @@ func (s *Corps) Consent(ctx context.Context, taskID string) (*ConsentPage, error
 }
 
 // linkAlive refuses an unused link that expired or was made before the
-// corp's last CancelCorpAuth.
-func (s *core) linkAlive(ctx context.Context, t *store.Task) error {
+// corp's last CancelCorpAuth; it returns the corp as it is now.
+func (s *core) linkAlive(ctx context.Context, t *store.Task) (*store.Corp, error) {
 	if s.linkExpired(t) {
-		return errLinkExpired
+		return nil, errLinkExpired
 	}
 	corp, err := s.store.Corp(ctx, t.CorpID)
 	if err != nil {
-		return storeError(err, dingtalk.ErrTaskNotFound)
+		return nil, storeError(err, dingtalk.ErrTaskNotFound)
 	}
 	if corp.Epoch != t.Epoch {
-		return errLinkRevoked
+		return nil, errLinkRevoked
 	}
-	return nil
+	return corp, nil
 }
 
 // claimLink marks an unused page link used (status 0 → to), once across
@@ -220,12 +220,9 @@ func (s *Corps) Authorize(ctx context.Context, taskID string, o Origin) (*Consen
 	if t.Status != consentNew {
 		return nil, errLinkUsed
 	}
-	if err := s.linkAlive(ctx, t); err != nil {
-		return nil, err
-	}
-	corp, err := s.store.Corp(ctx, t.CorpID)
+	corp, err := s.linkAlive(ctx, t)
 	if err != nil {
-		return nil, storeError(err, nil)
+		return nil, err
 	}
 	if t, err = s.claimLink(ctx, t.ID, consentPending); err != nil {
 		return nil, err

@@ -64,7 +64,7 @@ func (s *Process) StartState(ctx context.Context, taskID string) (*StartPage, er
 		return nil, dingtalk.ErrTaskNotFound
 	}
 	if t.Status == 0 && !t.Finished {
-		if err := s.linkAlive(ctx, t); err != nil {
+		if _, err := s.linkAlive(ctx, t); err != nil {
 			return nil, err
 		}
 	}
@@ -89,12 +89,9 @@ func (s *Process) Start(ctx context.Context, taskID string, o Origin) (*StartPag
 	if t.Status != 0 || t.Finished {
 		return nil, errLinkUsed
 	}
-	if err := s.linkAlive(ctx, t); err != nil {
-		return nil, err
-	}
-	corp, err := s.store.Corp(ctx, t.CorpID)
+	corp, err := s.linkAlive(ctx, t)
 	if err != nil {
-		return nil, storeError(err, nil)
+		return nil, err
 	}
 	if !corp.Authorized {
 		return nil, errLinkRevoked
