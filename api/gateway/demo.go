@@ -210,6 +210,7 @@ func printDemo(out io.Writer, base, emuURL, token, noticeURL, eventToken, eventA
 	const json = `-H 'content-type: application/json'`
 	fmt.Fprintf(out, `
 API Explorer: %[1]s/explorer
+Console:      %[1]s/console/ (sign in with the admin token)
 
 esign-gateway demo is ready at %[1]s (e签宝 emulator at %[2]s)
   suiteKey %[4]s  suiteSecret %[5]s  corps %[6]s, %[7]s (any non-empty suiteTicket)
