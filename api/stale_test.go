@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"path/filepath"
 	"reflect"
 	"sort"
 	"strconv"
@@ -342,4 +343,62 @@ func openAPIPath(p string) string {
 		}
 	}
 	return strings.Join(parts, "/")
+}
+
+// TestHeldReadsOutliveTheReplica: what one replica read is kept in the
+// store, so a replica that never read the flow (a second one on the same
+// Redis; the same file after a restart) answers from it while e签宝 is
+// down, with the age of that read, on both stores.
+func TestHeldReadsOutliveTheReplica(t *testing.T) {
+	for _, storeKind := range apitest.Stores {
+		t.Run(storeKind, func(t *testing.T) {
+			clk := testkit.NewClock(time.Now())
+			emu := esigntest.Start(t, esigntest.Config{AppID: apitest.EsignAppID, AppSecret: apitest.EsignSecret, Now: clk.Now})
+			replica := func(o apitest.Options) *apitest.Gateway {
+				o.Store, o.Emulator = storeKind, emu
+				o.Service = func(c *service.Config) { c.Now = clk.Now }
+				o.Esign = func(c *esign.Config) {
+					c.Timeout, c.CallTimeout, c.BreakerTimeout, c.Now = 100*time.Millisecond, 300*time.Millisecond, time.Hour, clk.Now
+				}
+				return apitest.New(t, o)
+			}
+			path := filepath.Join(t.TempDir(), "gw.db")
+			first := replica(apitest.Options{BoltPath: path})
+			tok := first.Token(apitest.CorpA)
+			task, done := first.CreateFlow(tok, nil), first.CreateFlow(tok, nil)
+			for _, u := range []string{"u1", "u2"} {
+				if err := emu.Sign(first.FlowID(done), first.Participant(done, u)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := emu.Sign(first.FlowID(task), first.Participant(task, "u1")); err != nil {
+				t.Fatal(err)
+			}
+			waitCallbacks(t, first)
+			fresh := map[readAction]map[string]any{}
+			for _, r := range flowReads {
+				fresh[r] = r.call(first, tok, task).JSON
+			}
+			for _, r := range docReads {
+				fresh[r] = r.call(first, tok, done).JSON
+			}
+			if storeKind == "bolt" {
+				first.Store.Close() // a restart: the file is the next process's
+			}
+
+			second := replica(apitest.Options{BoltPath: path, RedisAddr: first.RedisAddr})
+			tok2 := second.Token(apitest.CorpA)
+			clk.Advance(42 * time.Second)
+			emu.SetFault(esigntest.Fault{PathPrefix: "/v1/", Status: 503})
+			for _, r := range flowReads {
+				wantStale(t, "second replica "+r.action+" "+r.version, r.call(second, tok2, task), fresh[r], 42)
+			}
+			for _, r := range docReads {
+				wantStale(t, "second replica "+r.action+" "+r.version, r.call(second, tok2, done), fresh[r], 42)
+			}
+			if res := (readAction{"GetFlowDetail", "esign_2.0"}).call(second, second.Token(apitest.CorpB), task); res.Status != 404 && res.Status != 400 {
+				t.Errorf("another corp reading the held task: %d %s", res.Status, res.Raw)
+			}
+		})
+	}
 }

@@ -66,7 +66,7 @@ func (s *Flows) Docs(ctx context.Context, taskID string) ([]dingtalk.Doc, error)
 	docs, err := s.esign.Documents(ctx, t.FlowID)
 	if err != nil {
 		if esign.Down(err) {
-			return s.staleDocs(ctx, taskID, s.upstreamError("flow_documents", err))
+			return s.staleDocs(ctx, t, s.upstreamError("flow_documents", err))
 		}
 		return nil, s.upstreamError("flow_documents", err)
 	}
@@ -74,7 +74,7 @@ func (s *Flows) Docs(ctx context.Context, taskID string) ([]dingtalk.Doc, error)
 	for i, d := range docs {
 		out[i] = dingtalk.Doc{FileID: d.FileID, FileName: d.FileName, FileURL: d.FileURL}
 	}
-	s.holdDocs(taskID, t.CorpID, at, out)
+	s.holdDocs(ctx, taskID, t.CorpID, at, out)
 	return out, nil
 }
 
@@ -102,7 +102,7 @@ func (s *core) flowDetail(ctx context.Context, taskID string) (*dingtalk.FlowDet
 	if err != nil {
 		return nil, err
 	}
-	s.holdFlow(taskID, t.CorpID, at, flow, signers, &[2]string{initiator, org})
+	s.holdFlow(ctx, taskID, t.CorpID, at, flow, signers, &[2]string{initiator, org})
 	out := &dingtalk.FlowDetail{BusinessScene: flow.BusinessScene, FlowStatus: flowStatus(flow.FlowStatus),
 		InitiatorAuthorizedName: org, InitiatorName: initiator, Logs: make([]dingtalk.Log, len(logs))}
 	for i, l := range logs {
@@ -169,7 +169,7 @@ func (s *core) signDetail(ctx context.Context, taskID string) (*dingtalk.SignDet
 	if err != nil {
 		return nil, err
 	}
-	s.holdFlow(taskID, t.CorpID, at, flow, signers, nil)
+	s.holdFlow(ctx, taskID, t.CorpID, at, flow, signers, nil)
 	out := &dingtalk.SignDetail{BusinessScene: flow.BusinessScene, FlowStatus: flowStatus(flow.FlowStatus), Signers: make([]dingtalk.SignerState, len(signers))}
 	for i, sg := range signers {
 		out.Signers[i] = dingtalk.SignerState{SignStatus: sg.SignStatus, SignerName: signerName(sg)}

@@ -2,6 +2,10 @@ package service
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -90,15 +94,17 @@ func (h *heldFlows) get(taskID, corp string) (*heldFlow, bool) {
 }
 
 // update replaces taskID's entry by fn's change of a copy of it (or of a
-// new one for corp).
-func (h *heldFlows) update(taskID, corp string, fn func(*heldFlow)) {
+// new one for corp). It returns the new entry when what it holds changed
+// (not only when it was read), else nil.
+func (h *heldFlows) update(taskID, corp string, fn func(*heldFlow)) *heldFlow {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.m == nil {
 		h.m = map[string]*heldFlow{}
 	}
 	next := &heldFlow{corp: corp}
-	if old, ok := h.m[taskID]; ok && old.corp == corp {
+	old, had := h.m[taskID]
+	if had && old.corp == corp {
 		*next = *old
 	} else if len(h.m) >= heldMax {
 		for k := range h.m { // map order is random: shed an arbitrary half
@@ -110,15 +116,26 @@ func (h *heldFlows) update(taskID, corp string, fn func(*heldFlow)) {
 	}
 	fn(next)
 	h.m[taskID] = next
+	if had && old.corp == corp && sameContent(old, next) {
+		return nil
+	}
+	return next
+}
+
+// sameContent reports whether a and b hold the same answers (their read
+// times aside).
+func sameContent(a, b *heldFlow) bool {
+	return a.scene == b.scene && a.named == b.named && a.person == b.person && a.org == b.org &&
+		slices.Equal(a.signers, b.signers) && slices.Equal(a.docs, b.docs) && (a.docs == nil) == (b.docs == nil)
 }
 
 // holdFlow records a good read of a flow and its signers begun at at.
-func (s *core) holdFlow(taskID, corp string, at time.Time, flow *esign.Flow, signers []esign.Signer, names *[2]string) {
+func (s *core) holdFlow(ctx context.Context, taskID, corp string, at time.Time, flow *esign.Flow, signers []esign.Signer, names *[2]string) {
 	held := make([]heldSigner, len(signers))
 	for i, sg := range signers {
 		held[i] = heldSigner{accountID: sg.SignerAccountID, name: signerName(sg), status: sg.SignStatus}
 	}
-	s.held.update(taskID, corp, func(f *heldFlow) {
+	s.keepHeld(ctx, taskID, s.held.update(taskID, corp, func(f *heldFlow) {
 		if at.Before(f.at) {
 			return // a later read already landed
 		}
@@ -126,12 +143,12 @@ func (s *core) holdFlow(taskID, corp string, at time.Time, flow *esign.Flow, sig
 		if names != nil {
 			f.named, f.person, f.org = true, names[0], names[1]
 		}
-	})
+	}))
 }
 
 // holdDocs records a good read of a flow's documents begun at at.
-func (s *core) holdDocs(taskID, corp string, at time.Time, docs []dingtalk.Doc) {
-	s.held.update(taskID, corp, func(f *heldFlow) {
+func (s *core) holdDocs(ctx context.Context, taskID, corp string, at time.Time, docs []dingtalk.Doc) {
+	s.keepHeld(ctx, taskID, s.held.update(taskID, corp, func(f *heldFlow) {
 		if at.Before(f.docsAt) {
 			return
 		}
@@ -139,19 +156,93 @@ func (s *core) holdDocs(taskID, corp string, at time.Time, docs []dingtalk.Doc) 
 		if at.After(f.at) {
 			f.at = at
 		}
-	})
+	}))
+}
+
+// heldRecord is a heldFlow as the store keeps it (store.Task.Held), so
+// that every replica, and this one after a restart, can answer from it.
+// It is written when what it holds changes, not on every read, so its At
+// may be older than the last read: ages from it are overstated, never
+// understated.
+type heldRecord struct {
+	Scene   string             `json:"scene,omitempty"`
+	Named   bool               `json:"named,omitempty"`
+	Person  string             `json:"person,omitempty"`
+	Org     string             `json:"org,omitempty"`
+	Signers []heldSignerRecord `json:"signers,omitempty"`
+	Docs    []dingtalk.Doc     `json:"docs,omitempty"`
+	HasDocs bool               `json:"hasDocs,omitempty"`
+	At      int64              `json:"at"` // ms
+	DocsAt  int64              `json:"docsAt,omitempty"`
+}
+
+type heldSignerRecord struct {
+	AccountID string `json:"accountId"`
+	Name      string `json:"name"`
+	Status    int    `json:"status"`
+}
+
+// errHeldNewer: the store holds a later read than the one to keep.
+var errHeldNewer = errors.New("a later read of the flow is kept")
+
+// keepHeld writes f, if set (a change), into its task in the store. A
+// failed write costs only the stale answers of other replicas: the read
+// that held f goes on.
+func (s *core) keepHeld(ctx context.Context, taskID string, f *heldFlow) {
+	if f == nil {
+		return
+	}
+	r := heldRecord{Scene: f.scene, Named: f.named, Person: f.person, Org: f.org, Docs: f.docs, HasDocs: f.docs != nil,
+		At: f.at.UnixMilli(), DocsAt: f.docsAt.UnixMilli()}
+	for _, sg := range f.signers {
+		r.Signers = append(r.Signers, heldSignerRecord{AccountID: sg.accountID, Name: sg.name, Status: sg.status})
+	}
+	raw, err := json.Marshal(r)
+	if err == nil {
+		_, err = s.store.UpdateTask(context.WithoutCancel(ctx), taskID, func(t *store.Task) error {
+			var old heldRecord
+			if len(t.Held) > 0 && json.Unmarshal(t.Held, &old) == nil && old.At > r.At {
+				return errHeldNewer
+			}
+			t.Held = raw
+			return nil
+		})
+	}
+	if err != nil && !errors.Is(err, errHeldNewer) {
+		s.log.Warn("could not keep a flow's last read in the store", slog.String("task", taskID), slog.Any("error", err))
+	}
+}
+
+// heldOf is the held state of t: this replica's, else the store's.
+func (s *core) heldOf(t *store.Task) (*heldFlow, bool) {
+	if f, ok := s.held.get(t.ID, t.CorpID); ok {
+		return f, true
+	}
+	var r heldRecord
+	if len(t.Held) == 0 || json.Unmarshal(t.Held, &r) != nil {
+		return nil, false
+	}
+	f := &heldFlow{corp: t.CorpID, scene: r.Scene, named: r.Named, person: r.Person, org: r.Org,
+		at: time.UnixMilli(r.At), docsAt: time.UnixMilli(r.DocsAt)}
+	for _, sg := range r.Signers {
+		f.signers = append(f.signers, heldSigner{accountID: sg.AccountID, name: sg.Name, status: sg.Status})
+	}
+	if r.HasDocs {
+		f.docs = append([]dingtalk.Doc{}, r.Docs...)
+	}
+	return f, true
 }
 
 // heldState is what a stale answer is built from: the held read, and the
 // task and its log from the store. ok is false when e签宝's failure upErr
 // should stand: nothing is held for the caller, or the store cannot say.
 func (s *core) heldState(ctx context.Context, taskID string, need func(*heldFlow) bool) (*heldFlow, *store.Task, []store.LogEntry, bool) {
-	f, ok := s.held.get(taskID, caller(ctx).CorpID)
-	if !ok || !need(f) {
-		return nil, nil, nil, false
-	}
 	t, logs, err := s.taskAndLogs(ctx, taskID, flowKinds...)
 	if err != nil {
+		return nil, nil, nil, false
+	}
+	f, ok := s.heldOf(t)
+	if !ok || !need(f) {
 		return nil, nil, nil, false
 	}
 	return f, t, logs, true
@@ -225,8 +316,8 @@ func (s *core) staleSignDetail(ctx context.Context, taskID string, upErr error) 
 // an answer that cannot be used, so then e签宝's failure stands. A flow's
 // signed documents do not change once it ends, which is the only time
 // e签宝 gives them.
-func (s *core) staleDocs(ctx context.Context, taskID string, upErr error) ([]dingtalk.Doc, error) {
-	f, ok := s.held.get(taskID, caller(ctx).CorpID)
+func (s *core) staleDocs(ctx context.Context, t *store.Task, upErr error) ([]dingtalk.Doc, error) {
+	f, ok := s.heldOf(t)
 	now := s.now()
 	if !ok || f.docs == nil || now.Sub(f.docsAt) > docURLLifetime-docURLMargin {
 		return nil, upErr

@@ -10,6 +10,7 @@
 package store
 
 import (
+	"encoding/json"
 	"errors"
 	"math"
 )
@@ -114,6 +115,11 @@ type Task struct {
 	// Epoch is the corp's revocation epoch when a page link (consent,
 	// start) was made: CancelCorpAuth moves the corp on and kills the link.
 	Epoch int64 `json:"epoch,omitempty"`
+
+	// Held is the service's record of the flow as e签宝 last answered it
+	// (subject, names, signers, documents), kept so that any replica can
+	// answer reads from it while e签宝 is down. Opaque to the store.
+	Held json.RawMessage `json:"held,omitempty"`
 }
 
 // LogEntry is one event in a task's history.
