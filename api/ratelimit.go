@@ -133,7 +133,7 @@ func callerKey(ctx context.Context) string {
 	if c == nil {
 		return ""
 	}
-	return c.AppKey + "|" + c.CorpID
+	return c.Caller()
 }
 
 // DefaultTokenRateLimit is the token endpoints' limit per client address

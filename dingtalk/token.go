@@ -50,6 +50,17 @@ type Claims struct {
 	AppType string   `json:"appType"` // one of the AppType constants
 	Scopes  []string `json:"scopes,omitempty"`
 	Epoch   int64    `json:"ep"` // the corp's revocation epoch when issued
+
+	caller string // Caller's answer, made once per verified token
+}
+
+// Caller names the app and the corp it acts for ("appKey|corpId"): the key
+// of the rate limits and in-flight shares.
+func (c *Claims) Caller() string {
+	if c.caller == "" {
+		return c.AppKey + "|" + c.CorpID
+	}
+	return c.caller
 }
 
 // Tokens issues and verifies the gateway's access tokens. It is safe for
@@ -184,6 +195,7 @@ func (t *Tokens) Verify(token string) (*Claims, error) {
 	if c.Subject != c.AppKey || c.AppKey == "" || !validAppType(c.AppType) {
 		return nil, tokenFail(reasonOther, errTokenClaims)
 	}
+	c.caller = c.AppKey + "|" + c.CorpID
 	if t.cache != nil {
 		now := t.cfg.Now()
 		until := now.Add(time.Minute)

@@ -42,7 +42,7 @@ type InFlight struct {
 	shareReqs  int
 	shareBytes int64
 	mu         sync.Mutex
-	held       map[string]*tenantUse
+	held       map[string]tenantUse
 }
 
 type tenantUse struct {
@@ -60,7 +60,7 @@ func NewInFlight(cp Capacity, exempt func(path string) bool, busy error) *InFlig
 		f.bytes = semaphore.NewWeighted(cp.BodyBytes)
 	}
 	if cp.TenantShare > 0 && cp.TenantShare < 1 {
-		f.held = map[string]*tenantUse{}
+		f.held = map[string]tenantUse{}
 		if cp.Requests > 0 {
 			f.shareReqs = max(int(float64(cp.Requests)*cp.TenantShare), 1)
 		}
@@ -99,9 +99,6 @@ func (f *InFlight) take(who string, w int64) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	u := f.held[who]
-	if u == nil {
-		u = &tenantUse{}
-	}
 	if (f.shareReqs > 0 && u.reqs+1 > f.shareReqs) || (f.shareBytes > 0 && u.bytes+w > f.shareBytes) {
 		return false
 	}
@@ -113,11 +110,12 @@ func (f *InFlight) take(who string, w int64) bool {
 func (f *InFlight) give(who string, w int64) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if u := f.held[who]; u != nil {
-		if u.reqs, u.bytes = u.reqs-1, u.bytes-w; u.reqs <= 0 {
-			delete(f.held, who)
-		}
+	u := f.held[who]
+	if u.reqs, u.bytes = u.reqs-1, u.bytes-w; u.reqs <= 0 {
+		delete(f.held, who)
+		return
 	}
+	f.held[who] = u
 }
 
 // Counted counts each request and the bytes of its body.
