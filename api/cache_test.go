@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -154,5 +155,29 @@ func TestFlowDetailUncached(t *testing.T) {
 	}
 	if got := g.Emulator.CallCount("/v1/signflows/" + flow); got != calls+2 {
 		t.Errorf("corp B's call reached e签宝: got %d calls, want %d", got, calls+2)
+	}
+}
+
+// TestUnnamedOrgAskedOnce: an organization without a name yet (not
+// verified) is not asked for again on every uncached GetFlowDetail: that
+// was a second e签宝 round trip after the flow's on each read.
+func TestUnnamedOrgAskedOnce(t *testing.T) {
+	g := apitest.New(t, apitest.Options{})
+	tok := g.Token(apitest.CorpA)
+	task := g.CreateFlow(tok, nil)
+	before := len(g.Emulator.Calls())
+	for range 3 {
+		if res := g.Do("GET", "/v2.0/esign/flowTasks/"+task, tok, nil); res.Status != 200 {
+			t.Fatalf("GetFlowDetail: %d %s", res.Status, res.Raw)
+		}
+	}
+	orgs := 0
+	for _, c := range g.Emulator.Calls()[before:] {
+		if strings.HasPrefix(c.Path, "/v1/organizations/") {
+			orgs++
+		}
+	}
+	if orgs > 1 {
+		t.Errorf("3 reads asked e签宝 for the organization %d times, want at most once", orgs)
 	}
 }

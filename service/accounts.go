@@ -312,20 +312,36 @@ func newNameCache(ttl time.Duration, now func() time.Time) *nameCache {
 	return &nameCache{ttl: ttl, now: now, m: map[string]nameEntry{}}
 }
 
+// emptyNameTTL is how long an account without a name yet (an organization
+// or person before real-name verification) is remembered as such: not
+// asking e签宝 again on every read, yet showing the name soon after
+// verification gives one.
+const emptyNameTTL = 30 * time.Second
+
 func (c *nameCache) get(id string) (string, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.m[id]
-	if !ok || c.now().Sub(e.at) > c.ttl {
+	ttl := c.ttl
+	if e.name == "" {
+		ttl = min(ttl, emptyNameTTL)
+	}
+	if !ok || c.now().Sub(e.at) > ttl {
 		return "", false
 	}
 	return e.name, true
 }
 
-func (c *nameCache) put(id, name string) {
-	if name == "" {
-		return // not known yet: real-name verification may give one soon
+// forget drops ids: their names may have changed (real-name verification).
+func (c *nameCache) forget(ids ...string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, id := range ids {
+		delete(c.m, id)
 	}
+}
+
+func (c *nameCache) put(id, name string) {
 	c.mu.Lock()
 	if len(c.m) > 50000 {
 		c.m = map[string]nameEntry{}

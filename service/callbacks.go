@@ -195,6 +195,9 @@ func (s *Callbacks) identityEnd(ctx context.Context, cb *callbackBody) error {
 		e.Description, status = "实名认证未通过", identityFailed
 	}
 	if ok {
+		// Verified accounts have names now: this replica shows them at once
+		// (others within emptyNameTTL).
+		s.names.forget(string(cb.AccountID), string(cb.AgentAccountID))
 		// The v3 ids exist now; an error makes e签宝 retry the callback.
 		if err := s.learnV3IDs(ctx, t); err != nil {
 			return err
