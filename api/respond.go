@@ -27,9 +27,10 @@ type headered interface {
 // renderErrors. A read answered from held state while e签宝 was down
 // (service.Staleness) says so in headers, its body unchanged.
 func answer(rt *route) gin.HandlerFunc {
+	stale := staleCapable(rt.ep.res)
 	return func(c *gin.Context) {
 		var st *service.Staleness
-		if rt.Method == http.MethodGet {
+		if stale {
 			var ctx context.Context
 			ctx, st = service.WithStaleness(c.Request.Context())
 			c.Request = c.Request.WithContext(ctx)
