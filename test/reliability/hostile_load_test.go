@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"esign-gateway/api/apitest"
+	"esign-gateway/test/testkit"
 )
 
 // Load of TestHostileLoad.
@@ -38,7 +39,7 @@ const (
 // the load ends its goroutines return to about where they were.
 func TestHostileLoad(t *testing.T) {
 	if testing.Short() {
-		t.Skip("load test")
+		testkit.Skip(t, "load test under -short") // recorded: all.sh lists it and exits 3
 	}
 	raiseFileLimit(t, 3*idleConns)
 	_, emuURL := emulator(t)
