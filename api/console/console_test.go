@@ -236,6 +236,13 @@ func TestReplayDeadEvent(t *testing.T) {
 				t.Fatal(err)
 			}
 			waitOutcome(t, outcomes, "gave_up")
+			// The signature's callback may still be on its way: its event joins
+			// the task's dead ones once it has been taken.
+			ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+			defer cancel()
+			if err := g.Emulator.WaitCallbacks(ctx); err != nil {
+				t.Fatalf("emulator callbacks: %v", err)
+			}
 
 			b := &browser{t: t, g: g}
 			b.login("bob")
